@@ -1,0 +1,69 @@
+"""Accounts: one user per person, identified by e-mail, with a role and a territorial scope."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("Professeur ou professeure des écoles")
+    VOLUNTEER = "volunteer", _("Accompagnateur ou accompagnatrice")
+    DEPARTMENTAL_CORRESPONDENT = (
+        "departmental_correspondent",
+        _("IEN correspondant départemental ASTEP"),
+    )
+    CIRCONSCRIPTION_INSPECTOR = "circonscription_inspector", _("IEN de circonscription")
+    ACADEMIC_CORRESPONDENT = "academic_correspondent", _("Correspondant académique (IA-IPR)")
+    SCIENTIFIC_CORRESPONDENT = "scientific_correspondent", _("Correspondant scientifique")
+    NATIONAL = "national", _("DGESCO — pilotage national")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person using the portal.
+
+    `role` says what they do; the scope fields say where: a departmental correspondent
+    has a `departement`, an academic correspondent an `academie`, a circonscription
+    inspector a `circonscription`. Teachers and volunteers see only their own records.
+    """
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    role = models.CharField(_("rôle"), max_length=40, choices=Role.choices, default=Role.TEACHER)
+    departement = models.ForeignKey(
+        "territory.Departement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    academie = models.ForeignKey(
+        "territory.Academie", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    circonscription = models.ForeignKey(
+        "territory.Circonscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
