@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from astep import views
+
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("classes/", include("astep.classes.urls")),
+    path("accompagnateur/", include("astep.volunteers.urls")),
+    path("appariement/", include("matching.urls")),
+    path("modules/", include("astep.modules.urls")),
+    path("enquete/", include("surveys.urls")),
 ]

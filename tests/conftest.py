@@ -23,3 +23,11 @@ def annuaire_35() -> Path:
 @pytest.fixture
 def communes_csv() -> Path:
     return shared_file(COMMUNES)
+
+
+@pytest.fixture
+def client_factory():
+    """Make independent test clients: one browser per person."""
+    from django.test import Client
+
+    return Client

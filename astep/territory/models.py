@@ -88,6 +88,20 @@ class Circonscription(models.Model):
         return self.name
 
 
+class CommuneQuerySet(models.QuerySet):
+    def lookup(self, text: str) -> "CommuneQuerySet":
+        """Communes matching what a person types: "Rennes", "35000", "Saint-Aubin 35250",
+        "Saint-Aubin (35250)" or an INSEE code ("35238"). Case-insensitive on names."""
+        words = text.replace("(", " ").replace(")", " ").split()
+        postcode = next((w for w in words if len(w) == 5 and w.isdigit()), "")
+        name = " ".join(w for w in words if w != postcode)
+        if postcode and not name:
+            return self.filter(Q(postcodes__contains=postcode) | Q(code_insee=postcode))
+        communes = self.filter(name__iexact=name)
+        return communes.filter(postcodes__contains=postcode) if postcode else communes
+
+
+
 class Commune(models.Model):
     """A commune of the INSEE Code officiel géographique, placed by its town hall (WGS84)."""
 
@@ -100,6 +114,8 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population municipale"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -161,3 +177,4 @@ class Ecole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.commune_name} ({self.uai})"
+

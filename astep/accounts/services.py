@@ -1,0 +1,29 @@
+"""Writing to users: e-mails rendered from templates and sent by Celery after commit."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from astep.accounts.models import Role, User
+from astep.accounts.tasks import send_email
+
+
+def user_notify(*, recipients: list[User], subject: str, template: str, context: dict) -> None:
+    """E-mail `recipients` once the current transaction commits.
+
+    `template` names a text template under templates/emails/ (e.g. "proposal_created"),
+    rendered with `context` plus `site_url`. Users without an e-mail are left out.
+    """
+    emails = sorted({user.email for user in recipients if user.email})
+    if not emails:
+        return
+    body = render_to_string(f"emails/{template}.txt", {**context, "site_url": settings.SITE_URL})
+    send_email.delay_on_commit(emails, f"[ASTEP] {subject}", body)
+
+
+def departmental_correspondents(departement_id: int) -> list[User]:
+    """The active departmental correspondents of a département."""
+    return list(
+        User.objects.filter(
+            role=Role.DEPARTMENTAL_CORRESPONDENT, departement_id=departement_id, is_active=True
+        )
+    )

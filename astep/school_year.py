@@ -1,0 +1,18 @@
+"""School years, written as on every official document: "2025-2026"."""
+
+from datetime import date
+
+from django.utils import timezone
+
+RENTREE_MONTH = 9  # a school year starts in September
+
+
+def school_year_of(day: date) -> str:
+    """The school year that contains `day`: 2026-11-21 → "2026-2027", 2026-06-30 → "2025-2026"."""
+    start = day.year if day.month >= RENTREE_MONTH else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def current_school_year() -> str:
+    """The school year of today's date (Europe/Paris)."""
+    return school_year_of(timezone.localdate())

@@ -1,0 +1,48 @@
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from astep.forms import submit_helper
+from astep.school_year import current_school_year
+from surveys.models import Campaign, DepartementalSurvey
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = DepartementalSurvey
+        fields = ["comments"]
+        widgets = {"comments": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Enregistrer le brouillon"))
+        self.helper.add_input(Submit("transmit", _("Transmettre l'enquête")))
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["school_year", "opens_on", "closes_on"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"school_year": _("Sous la forme 2025-2026.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("school_year", current_school_year())
+        self.helper = submit_helper(_("Ouvrir la campagne"))
+
+    def clean_school_year(self) -> str:
+        year = self.cleaned_data["school_year"].strip()
+        start, _sep, end = year.partition("-")
+        if not (start.isdigit() and end.isdigit() and len(start) == 4 and int(end) == int(start) + 1):
+            raise forms.ValidationError(_("Écrivez l'année scolaire sous la forme 2025-2026."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] <= data["opens_on"]:
+            self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
+        return data

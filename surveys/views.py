@@ -1,0 +1,88 @@
+import re
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from astep.accounts.models import Role
+from astep.accounts.permissions import role_required
+from astep.school_year import current_school_year
+from surveys.figures import FIGURES
+from surveys.forms import CampaignForm, SurveyForm
+from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
+from surveys.services import campaign_open, report_request, survey_open, survey_submit
+
+SCHOOL_YEAR = re.compile(r"\d{4}-\d{4}")
+REPORT_ROLES = [Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT, Role.DEPARTMENTAL_CORRESPONDENT]
+
+
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT)
+def survey(request):
+    """The survey of the correspondent's département for the current campaign."""
+    campaign = Campaign.objects.filter(school_year=current_school_year()).first()
+    if campaign is None:
+        return render(request, "surveys/no_campaign.html", {"title": _("Enquête annuelle")})
+    survey = survey_open(campaign=campaign, departement=request.user.departement)
+    form = SurveyForm(request.POST or None, instance=survey)
+    if survey.status == SurveyStatus.DRAFT and form.is_valid():
+        form.save()
+        if "transmit" in request.POST:
+            survey_submit(survey=survey, user=request.user)
+            messages.success(request, _("L'enquête est transmise à la DGESCO et au correspondant académique."))
+        else:
+            messages.success(request, _("Brouillon enregistré."))
+        return redirect("surveys:survey")
+    figures = [(FIGURES[key], survey.figures.get(key, 0)) for key in FIGURES]
+    return render(request, "surveys/survey_form.html", {
+        "survey": survey, "form": form, "figures": figures, "title": _("Enquête annuelle"),
+    })
+
+
+@role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
+def survey_list(request):
+    surveys = DepartementalSurvey.objects.for_user(request.user).select_related(
+        "campaign", "departement__academie"
+    ).order_by("-campaign__school_year", "departement__code")
+    return render(request, "surveys/survey_list.html", {"surveys": surveys, "title": _("Enquêtes")})
+
+
+@role_required(Role.NATIONAL)
+def campaigns(request):
+    form = CampaignForm(request.POST or None)
+    if form.is_valid():
+        campaign_open(user=request.user, **form.cleaned_data)
+        messages.success(request, _("La campagne est ouverte ; les correspondants sont prévenus."))
+        return redirect("surveys:campaigns")
+    return render(request, "surveys/campaigns.html", {
+        "form": form, "campaigns": Campaign.objects.all(), "title": _("Campagnes d'enquête"),
+    })
+
+
+@role_required(*REPORT_ROLES)
+def reports(request):
+    return render(request, "surveys/reports.html", {
+        "reports": Report.objects.for_user(request.user).select_related("departement", "academie")[:50],
+        "school_year": current_school_year(),
+        "title": _("Bilans"),
+    })
+
+
+@require_POST
+@role_required(*REPORT_ROLES)
+def report_create(request):
+    year = request.POST.get("school_year", "")
+    if not SCHOOL_YEAR.fullmatch(year):
+        year = current_school_year()
+    report_request(user=request.user, school_year=year)
+    messages.info(request, _("Le bilan est en préparation ; vous recevrez un e-mail quand il sera prêt."))
+    return redirect("surveys:reports")
+
+
+@role_required(*REPORT_ROLES)
+def report_download(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk, status=ReportStatus.READY)
+    response = HttpResponse("\ufeff" + report.content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    return response

@@ -1,0 +1,107 @@
+"""factory_boy factories over the real référentiel (départements come from the migration)."""
+
+from datetime import date, timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+
+from astep.accounts.models import Role, User
+from astep.classes.models import AccompanimentRequest, SchoolClass
+from astep.school_year import current_school_year
+from astep.territory.models import Commune, Departement, Ecole
+from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
+
+
+def departement(code: str) -> Departement:
+    return Departement.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.test")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Dupont{n}")
+    role = Role.TEACHER
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    code_insee = factory.Sequence(lambda n: f"35{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    departement = factory.LazyFunction(lambda: departement("035"))
+    postcodes = "35000"
+    latitude = 48.1113
+    longitude = -1.6800
+
+
+class EcoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ecole
+
+    uai = factory.Sequence(lambda n: f"{9900000 + n:07d}A")
+    name = factory.Sequence(lambda n: f"École élémentaire n° {n}")
+    commune_name = "Rennes"
+    departement = factory.LazyFunction(lambda: departement("035"))
+    latitude = 48.1173
+    longitude = -1.6778
+
+
+class VolunteerProfileFactory(factory.django.DjangoModelFactory):
+    """An eligible volunteer living in a commune near Rennes, free on Thursday afternoons."""
+
+    class Meta:
+        model = VolunteerProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role=Role.VOLUNTEER)
+    birth_date = date(2000, 1, 15)
+    level = "bac+3"
+    field = "physics"
+    status = "student"
+    organisation = "Université de Rennes"
+    commune = factory.SubFactory(CommuneFactory)
+    max_distance_km = 20
+    half_days = ["4-pm", "2-am"]
+    verdict = "eligible"
+
+    @factory.post_generation
+    def signed(profile, create, extracted, **kwargs):
+        if extracted is not False:
+            CharterSignature.objects.create(
+                user=profile.user, version=CharterVersion.objects.current(),
+                full_name=profile.user.get_full_name(), ip_address="127.0.0.1",
+            )
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    teacher = factory.SubFactory(UserFactory, role=Role.TEACHER)
+    ecole = factory.SubFactory(EcoleFactory)
+    school_year = factory.LazyFunction(current_school_year)
+    levels = ["CE2", "CM1"]
+    pupils = 24
+
+
+class RequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccompanimentRequest
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    theme = "matter"
+    period_start = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
+    period_end = factory.LazyFunction(lambda: date.today() + timedelta(days=120))
+    sessions_count = 6
+    half_days = ["4-pm"]

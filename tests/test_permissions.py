@@ -1,0 +1,133 @@
+"""Every view against every role, in its own territory and in another: one table.
+
+"own" users are in the territory of the records (département 035, académie de Rennes);
+"other_" users are in Loire-Atlantique (044, académie de Nantes) or own other records.
+A user absent from a row's table must be refused: 403 (wrong role) or 404 (out of scope).
+"""
+
+import pytest
+from django.urls import reverse
+
+from astep.accounts.models import Role
+from astep.modules.models import Module
+from astep.territory.models import Circonscription
+from matching.models import Proposal
+from surveys.models import Report, Scope
+from tests.factories import (
+    EcoleFactory,
+    RequestFactory,
+    SchoolClassFactory,
+    UserFactory,
+    VolunteerProfileFactory,
+    departement,
+)
+
+DENIED = {403, 404}
+
+
+@pytest.fixture
+def world(db):
+    d35, d44 = departement("035"), departement("044")
+    circo = Circonscription.objects.create(departement=d35, name="Rennes Sud")
+    users = {
+        "teacher": UserFactory(role=Role.TEACHER),
+        "other_teacher": UserFactory(role=Role.TEACHER),
+        "volunteer": VolunteerProfileFactory().user,
+        "other_volunteer": VolunteerProfileFactory().user,
+        "dept": UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=d35),
+        "other_dept": UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=d44),
+        "academic": UserFactory(role=Role.ACADEMIC_CORRESPONDENT, academie=d35.academie),
+        "other_academic": UserFactory(role=Role.ACADEMIC_CORRESPONDENT, academie=d44.academie),
+        "circo": UserFactory(role=Role.CIRCONSCRIPTION_INSPECTOR, circonscription=circo),
+        "scientific": UserFactory(role=Role.SCIENTIFIC_CORRESPONDENT),
+        "national": UserFactory(role=Role.NATIONAL),
+    }
+    school_class = SchoolClassFactory(
+        teacher=users["teacher"], ecole=EcoleFactory(departement=d35, circonscription=circo)
+    )
+    open_request = RequestFactory(school_class=school_class)
+    proposal = Proposal.objects.create(
+        request=RequestFactory(school_class=school_class), volunteer=users["volunteer"],
+        proposed_by=users["dept"], distance_km=3,
+    )
+    module = Module.objects.create(
+        request=RequestFactory(school_class=school_class, status="matched"),
+        volunteer=users["volunteer"], school_year=school_class.school_year,
+    )
+    reports = {
+        scope: Report.objects.create(school_year="2025-2026", scope=scope, status="ready",
+                                     departement=d35, academie=d35.academie, content="a;b\n")
+        for scope in Scope
+    }
+    return {"users": users, "class": school_class, "request": open_request,
+            "proposal": proposal, "module": module, "reports": reports}
+
+
+def url(world, name, arg=None):
+    return reverse(name, args=[world[arg].pk] if arg else None)
+
+
+# (url name, key of the record in the world or None, method, {user: expected status})
+CASES = [
+    ("classes:list", None, "get", {"teacher": 200, "other_teacher": 200}),
+    ("classes:create", None, "get", {"teacher": 200, "other_teacher": 200}),
+    ("classes:request_create", "class", "get", {"teacher": 200}),
+    ("classes:request_detail", "request", "get",
+     {"teacher": 200, "dept": 200, "academic": 200, "circo": 200, "national": 200}),
+    ("volunteers:profile", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("volunteers:charter", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("matching:board", None, "get", {"dept": 200, "other_dept": 200}),
+    ("matching:request_candidates", "request", "get", {"dept": 200}),
+    ("matching:proposals", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("matching:proposal_answer", "proposal", "post", {"volunteer": 200}),
+    ("modules:list", None, "get",
+     {key: 200 for key in ["teacher", "other_teacher", "volunteer", "other_volunteer", "dept",
+                           "other_dept", "academic", "other_academic", "circo", "national"]}),
+    ("modules:detail", "module", "get",
+     {"teacher": 200, "volunteer": 200, "dept": 200, "academic": 200, "circo": 200,
+      "national": 200}),
+    ("surveys:survey", None, "get", {"dept": 200, "other_dept": 200}),
+    ("surveys:survey_list", None, "get", {"academic": 200, "other_academic": 200, "national": 200}),
+    ("surveys:campaigns", None, "get", {"national": 200}),
+    ("surveys:reports", None, "get",
+     {"dept": 200, "other_dept": 200, "academic": 200, "other_academic": 200, "national": 200}),
+]
+USERS = ["teacher", "other_teacher", "volunteer", "other_volunteer", "dept", "other_dept",
+         "academic", "other_academic", "circo", "scientific", "national"]
+
+
+@pytest.mark.parametrize(("name", "record", "method", "allowed"), CASES, ids=[c[0] for c in CASES])
+def test_each_view_serves_its_roles_and_scopes_and_refuses_the_others(
+    client, world, name, record, method, allowed
+):
+    address = url(world, name, record)
+    data = {"answer": "decline", "reason": ""} if method == "post" else None
+    assert getattr(client, method)(address, data).status_code == 302  # anonymous: to login
+    for key in USERS:
+        client.force_login(world["users"][key])
+        status = getattr(client, method)(address, data).status_code
+        if key in allowed:
+            assert status == allowed[key], (key, status)
+        else:
+            assert status in DENIED, (key, status)
+
+
+@pytest.mark.parametrize(("scope", "allowed"), [
+    (Scope.DEPARTEMENT, {"dept", "national"}),
+    (Scope.ACADEMIE, {"academic", "national"}),
+    (Scope.NATIONAL, {"national"}),
+])
+def test_a_report_is_downloaded_only_within_its_scope(client, world, scope, allowed):
+    address = reverse("surveys:report_download", args=[world["reports"][scope].pk])
+    for key in USERS:
+        client.force_login(world["users"][key])
+        status = client.get(address).status_code
+        assert (status == 200) if key in allowed else (status in DENIED), (key, status)
+
+
+def test_the_board_of_another_departement_does_not_show_the_request(client, world):
+    client.force_login(world["users"]["other_dept"])
+    page = client.get(reverse("matching:board")).content.decode()
+    assert world["class"].ecole.name not in page
+    client.force_login(world["users"]["dept"])
+    assert world["class"].ecole.name in client.get(reverse("matching:board")).content.decode()
