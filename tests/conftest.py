@@ -31,3 +31,67 @@ def client_factory():
     from django.test import Client
 
     return Client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache: allauth keeps its rate limits there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def celery_worker_on_redis():
+    """A real Celery worker (solo pool, in a thread) consuming from the local Redis.
+
+    Tests using it need `django_db(transaction=True)`: the worker reads committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from astep.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """Poll `predicate` every 0.1 s until it is true or `timeout` seconds pass."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Make sure the rows of the data migrations are in the test database.
+
+    Transactional tests (the real Celery worker's) flush every table when they end; with
+    --reuse-db the next session would start without départements or charter. Reload
+    them, and take the snapshot that serialized rollback restores again.
+    """
+    from django.db import connection
+
+    from astep.territory.models import Academie, Departement, RegionAcademique
+    from astep.territory.referential import referential_load
+    from astep.volunteers.charter_2010 import charter_2010_publish
+    from astep.volunteers.models import CharterVersion
+
+    with django_db_blocker.unblock():
+        if not Departement.objects.exists() or not CharterVersion.objects.exists():
+            referential_load(
+                region_model=RegionAcademique, academie_model=Academie,
+                departement_model=Departement,
+            )
+            charter_2010_publish(version_model=CharterVersion)
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()

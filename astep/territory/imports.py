@@ -49,6 +49,7 @@ COMMUNES_COLUMNS = (
 ).split()
 COMMUNE_TYPES = {"COM", "ARM"}  # communes and the arrondissements of Paris, Lyon, Marseille
 STATUTS = {"Public": True, "Privé": False}
+EDUCATION_PRIORITAIRE = set(EducationPrioritaire.values)  # "", "REP", "REP+"
 
 
 class FileFormatError(Exception):
@@ -104,6 +105,7 @@ def annuaire_import(*, path: Path) -> ImportReport:
         departements = dict(Departement.objects.values_list("code", "pk"))
         ecoles = _rows_parse(
             _csv_rows(path, delimiter=";", required=ANNUAIRE_COLUMNS, aliases=ANNUAIRE_ALIASES),
+            columns=[*ANNUAIRE_COLUMNS, "code_circonscription"],
             keep=lambda row: (row["Type_etablissement"] or "").strip() == "Ecole",
             parse=lambda row: _ecole_parse(row, departements=departements),
             label="UAI",
@@ -131,6 +133,7 @@ def communes_import(*, path: Path) -> ImportReport:
         departements = dict(Departement.objects.values_list("code", "pk"))
         communes = _rows_parse(
             _csv_rows(path, delimiter=",", required=COMMUNES_COLUMNS),
+            columns=COMMUNES_COLUMNS,
             keep=lambda row: (row["type"] or "").strip() in COMMUNE_TYPES,
             parse=lambda row: _commune_parse(row, departements=departements),
             label="code INSEE",
@@ -181,6 +184,7 @@ def _missing_message(path: Path, missing: list[str], aliases: dict[str, str]) ->
 def _rows_parse(
     rows: Iterator[tuple[int, dict]],
     *,
+    columns: list[str],
     keep: Callable[[dict], bool],
     parse: Callable[[dict[str, str]], tuple[str, object]],
     label: str,
@@ -188,7 +192,8 @@ def _rows_parse(
 ) -> dict:
     """Parse the rows to `keep` into {key: parsed}; count the others as skipped.
 
-    A row that `parse` refuses, or whose key an earlier row already has, is rejected.
+    `parse` gets the stripped values of `columns` (those the file has). A row that it
+    refuses, or whose key an earlier row already has, is rejected.
     """
     parsed, lines = {}, {}
     for line, row in rows:
@@ -196,7 +201,7 @@ def _rows_parse(
             report.skipped += 1
             continue
         try:
-            key, result = parse(_cleaned(row))
+            key, result = parse(_cleaned(row, columns))
             if key in lines:
                 raise RowError(f"{label} « {key} » en double (déjà ligne {lines[key]})")
         except RowError as error:
@@ -206,11 +211,11 @@ def _rows_parse(
     return parsed
 
 
-def _cleaned(row: dict[str, str | None]) -> dict[str, str]:
-    """The row with stripped values; a row with too few or too many cells is rejected."""
+def _cleaned(row: dict[str, str | None], columns: list[str]) -> dict[str, str]:
+    """The stripped values of `columns`; a row with too few or too many cells is rejected."""
     if None in row or None in row.values():
         raise RowError("nombre de colonnes différent de celui de l'en-tête")
-    return {name: value.strip() for name, value in row.items()}
+    return {name: row[name].strip() for name in columns if name in row}
 
 
 def _ecole_parse(
@@ -223,7 +228,7 @@ def _ecole_parse(
     departement_id = departements[departement]
     if (statut := row["Statut_public_prive"]) not in STATUTS:
         raise RowError(f"statut « {statut} » inconnu (Public ou Privé attendu)")
-    if (rep := row["Appartenance_Education_Prioritaire"]) not in EducationPrioritaire.values:
+    if (rep := row["Appartenance_Education_Prioritaire"]) not in EDUCATION_PRIORITAIRE:
         raise RowError(f"éducation prioritaire « {rep} » inconnue (vide, REP ou REP+ attendu)")
     values = {field: row[column] for field, column in ECOLE_TEXTS.items()} | {
         "is_public": STATUTS[statut],

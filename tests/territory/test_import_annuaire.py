@@ -7,7 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from astep.territory import imports
-from astep.territory.models import Circonscription, Ecole
+from astep.territory.models import (
+    Circonscription,
+    Ecole,
+)
 
 # The columns the import reads, as the 2023 export names them.
 COLUMNS_2023 = [
