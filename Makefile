@@ -1,0 +1,35 @@
+# Two commands: `make run` serves the portal, `make test` runs the tests (PostgreSQL, Redis).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SHARED_DATA ?= ../shared/data
+SAMPLE := astep/territory/data/sample
+ANNUAIRE_REAL := $(SHARED_DATA)/fr-en-annuaire-education_35-ille-et-vilaine_2023.csv
+COMMUNES_REAL := $(SHARED_DATA)/communes-france_cog-mairies.csv
+ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuaire-sample.csv)
+COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
+
+.PHONY: install run test lint
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	# exit code 1 = some rows rejected (listed above); the good rows are imported
+	$(PY) manage.py import_communes $(COMMUNES) || [ $$? -eq 1 ]
+	$(PY) manage.py import_annuaire $(ANNUAIRE) || [ $$? -eq 1 ]
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
