@@ -136,7 +136,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASTEP <ne-pas-repondre@astep.education.gouv.fr>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "ASTEP <ne-pas-repondre@astep.education.gouv.fr>"
+)
 
 # Without a broker, tasks run in the request's process: enough to try the portal.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -26,7 +26,8 @@ def home(request):
                 user=user, version=CharterVersion.objects.current()
             ).exists(),
             pending_proposals=Proposal.objects.for_user(user)
-            .filter(status=ProposalStatus.PENDING).count(),
+            .filter(status=ProposalStatus.PENDING)
+            .count(),
         )
     elif user.role == Role.DEPARTMENTAL_CORRESPONDENT:
         context.update(

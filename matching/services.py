@@ -36,7 +36,9 @@ def proposal_create(
     if candidate is None:
         raise ProposalError("Cette personne ne peut pas être proposée pour cette demande.")
     proposal = Proposal.objects.create(
-        request=request, volunteer=volunteer, proposed_by=proposed_by,
+        request=request,
+        volunteer=volunteer,
+        proposed_by=proposed_by,
         distance_km=candidate.distance_km,
     )
     request.status = RequestStatus.PROPOSED
@@ -64,7 +66,10 @@ def proposal_accept(*, proposal: Proposal, today: date) -> Module:
     module = module_create(request=request, volunteer=proposal.volunteer, today=today)
     ecole = request.school_class.ecole
     user_notify(
-        recipients=[request.school_class.teacher, *departmental_correspondents(ecole.departement_id)],
+        recipients=[
+            request.school_class.teacher,
+            *departmental_correspondents(ecole.departement_id),
+        ],
         subject=f"Accompagnement confirmé — {ecole.name}",
         template="proposal_accepted",
         context={"proposal": proposal, "module": module},
@@ -92,9 +97,11 @@ def proposal_decline(*, proposal: Proposal, reason: str) -> Proposal:
 
 
 def _answer(proposal: Proposal, status: str, reason: str = "") -> Proposal:
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related(
-        "request__school_class__ecole", "volunteer__volunteer_profile"
-    ).get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("request__school_class__ecole", "volunteer__volunteer_profile")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.PENDING:
         raise ProposalError("Cette proposition a déjà reçu une réponse.")
     proposal.status = status

@@ -20,14 +20,20 @@ PAGE_SIZE = 25
 def board(request):
     """Open requests of the correspondent's département, the longest waiting first."""
     requests = (
-        AccompanimentRequest.objects.for_user(request.user).open()
+        AccompanimentRequest.objects.for_user(request.user)
+        .open()
         .select_related("school_class__ecole__circonscription")
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "matching/board.html", {
-        "page_obj": page, "departement": request.user.departement,
-        "title": _("Demandes à pourvoir"),
-    })
+    return render(
+        request,
+        "matching/board.html",
+        {
+            "page_obj": page,
+            "departement": request.user.departement,
+            "title": _("Demandes à pourvoir"),
+        },
+    )
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
@@ -43,14 +49,22 @@ def request_candidates(request, pk):
         except ProposalError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("La proposition est envoyée à %(name)s.") % {"name": volunteer})
+            messages.success(
+                request, _("La proposition est envoyée à %(name)s.") % {"name": volunteer}
+            )
             return redirect("matching:board")
-    return render(request, "matching/request_candidates.html", {
-        "accompaniment": accompaniment,
-        "candidates": candidates_for(accompaniment) if accompaniment.status == "submitted" else [],
-        "proposals": accompaniment.proposals.select_related("volunteer"),
-        "title": _("Candidats pour une demande"),
-    })
+    return render(
+        request,
+        "matching/request_candidates.html",
+        {
+            "accompaniment": accompaniment,
+            "candidates": candidates_for(accompaniment)
+            if accompaniment.status == "submitted"
+            else [],
+            "proposals": accompaniment.proposals.select_related("volunteer"),
+            "title": _("Candidats pour une demande"),
+        },
+    )
 
 
 @role_required(Role.VOLUNTEER)
@@ -58,9 +72,15 @@ def proposal_list(request):
     proposals = Proposal.objects.for_user(request.user).select_related(
         "request__school_class__ecole"
     )
-    return render(request, "matching/proposal_list.html", {
-        "proposals": proposals, "decline_form": DeclineForm(), "title": _("Mes propositions"),
-    })
+    return render(
+        request,
+        "matching/proposal_list.html",
+        {
+            "proposals": proposals,
+            "decline_form": DeclineForm(),
+            "title": _("Mes propositions"),
+        },
+    )
 
 
 @require_POST
@@ -75,9 +95,15 @@ def proposal_answer(request, pk):
         return redirect("modules:detail", pk=module.pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return render(request, "matching/proposal_decline.html", {
-            "proposal": proposal, "form": form, "title": _("Décliner la proposition"),
-        })
+        return render(
+            request,
+            "matching/proposal_decline.html",
+            {
+                "proposal": proposal,
+                "form": form,
+                "title": _("Décliner la proposition"),
+            },
+        )
     proposal_decline(proposal=proposal, reason=form.cleaned_data["reason"])
     messages.info(request, _("La proposition est déclinée. Le correspondant est prévenu."))
     return redirect("matching:proposals")

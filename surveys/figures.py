@@ -36,9 +36,11 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
     départements that have at least one module; hours are decimal hours.
     A class mixing cycles counts in each of its cycles; it counts once in `classes`.
     """
-    modules = Module.objects.filter(school_year=school_year).select_related(
-        "request__school_class__ecole", "volunteer__volunteer_profile"
-    ).prefetch_related("sessions")
+    modules = (
+        Module.objects.filter(school_year=school_year)
+        .select_related("request__school_class__ecole", "volunteer__volunteer_profile")
+        .prefetch_related("sessions")
+    )
     if departement_ids is not None:
         modules = modules.filter(request__school_class__ecole__departement_id__in=departement_ids)
     classes, volunteers = defaultdict(dict), defaultdict(dict)

@@ -37,7 +37,9 @@ class CampaignForm(forms.ModelForm):
     def clean_school_year(self) -> str:
         year = self.cleaned_data["school_year"].strip()
         start, _sep, end = year.partition("-")
-        if not (start.isdigit() and end.isdigit() and len(start) == 4 and int(end) == int(start) + 1):
+        if not (
+            start.isdigit() and end.isdigit() and len(start) == 4 and int(end) == int(start) + 1
+        ):
             raise forms.ValidationError(_("Écrivez l'année scolaire sous la forme 2025-2026."))
         return year
 

@@ -146,7 +146,9 @@ class Report(models.Model):
     @property
     def filename(self) -> str:
         """Download name, e.g. "bilan-astep-2025-2026-departement-035.csv"."""
-        code = {Scope.DEPARTEMENT: getattr(self.departement, "code", ""),
-                Scope.ACADEMIE: getattr(self.academie, "code", ""),
-                Scope.NATIONAL: "france"}[self.scope]
+        code = {
+            Scope.DEPARTEMENT: getattr(self.departement, "code", ""),
+            Scope.ACADEMIE: getattr(self.academie, "code", ""),
+            Scope.NATIONAL: "france",
+        }[self.scope]
         return f"bilan-astep-{self.school_year}-{self.scope}-{code}.csv"

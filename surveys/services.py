@@ -27,9 +27,7 @@ def campaign_open(*, school_year: str, opens_on: date, closes_on: date, user: Us
         school_year=school_year, opens_on=opens_on, closes_on=closes_on, opened_by=user
     )
     user_notify(
-        recipients=list(
-            User.objects.filter(role=Role.DEPARTMENTAL_CORRESPONDENT, is_active=True)
-        ),
+        recipients=list(User.objects.filter(role=Role.DEPARTMENTAL_CORRESPONDENT, is_active=True)),
         subject=f"Enquête annuelle ASTEP {school_year} ouverte",
         template="campaign_opened",
         context={"campaign": campaign},
@@ -83,7 +81,8 @@ def report_request(*, user: User, school_year: str) -> Report:
         Role.NATIONAL: {"scope": Scope.NATIONAL},
         Role.ACADEMIC_CORRESPONDENT: {"scope": Scope.ACADEMIE, "academie_id": user.academie_id},
         Role.DEPARTMENTAL_CORRESPONDENT: {
-            "scope": Scope.DEPARTEMENT, "departement_id": user.departement_id
+            "scope": Scope.DEPARTEMENT,
+            "departement_id": user.departement_id,
         },
     }
     if user.role not in scopes:

@@ -30,21 +30,32 @@ def survey(request):
         form.save()
         if "transmit" in request.POST:
             survey_submit(survey=survey, user=request.user)
-            messages.success(request, _("L'enquête est transmise à la DGESCO et au correspondant académique."))
+            messages.success(
+                request, _("L'enquête est transmise à la DGESCO et au correspondant académique.")
+            )
         else:
             messages.success(request, _("Brouillon enregistré."))
         return redirect("surveys:survey")
     figures = [(FIGURES[key], survey.figures.get(key, 0)) for key in FIGURES]
-    return render(request, "surveys/survey_form.html", {
-        "survey": survey, "form": form, "figures": figures, "title": _("Enquête annuelle"),
-    })
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {
+            "survey": survey,
+            "form": form,
+            "figures": figures,
+            "title": _("Enquête annuelle"),
+        },
+    )
 
 
 @role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
 def survey_list(request):
-    surveys = DepartementalSurvey.objects.for_user(request.user).select_related(
-        "campaign", "departement__academie"
-    ).order_by("-campaign__school_year", "departement__code")
+    surveys = (
+        DepartementalSurvey.objects.for_user(request.user)
+        .select_related("campaign", "departement__academie")
+        .order_by("-campaign__school_year", "departement__code")
+    )
     return render(request, "surveys/survey_list.html", {"surveys": surveys, "title": _("Enquêtes")})
 
 
@@ -55,18 +66,30 @@ def campaigns(request):
         campaign_open(user=request.user, **form.cleaned_data)
         messages.success(request, _("La campagne est ouverte ; les correspondants sont prévenus."))
         return redirect("surveys:campaigns")
-    return render(request, "surveys/campaigns.html", {
-        "form": form, "campaigns": Campaign.objects.all(), "title": _("Campagnes d'enquête"),
-    })
+    return render(
+        request,
+        "surveys/campaigns.html",
+        {
+            "form": form,
+            "campaigns": Campaign.objects.all(),
+            "title": _("Campagnes d'enquête"),
+        },
+    )
 
 
 @role_required(*REPORT_ROLES)
 def reports(request):
-    return render(request, "surveys/reports.html", {
-        "reports": Report.objects.for_user(request.user).select_related("departement", "academie")[:50],
-        "school_year": current_school_year(),
-        "title": _("Bilans"),
-    })
+    return render(
+        request,
+        "surveys/reports.html",
+        {
+            "reports": Report.objects.for_user(request.user).select_related(
+                "departement", "academie"
+            )[:50],
+            "school_year": current_school_year(),
+            "title": _("Bilans"),
+        },
+    )
 
 
 @require_POST
@@ -76,13 +99,17 @@ def report_create(request):
     if not SCHOOL_YEAR.fullmatch(year):
         year = current_school_year()
     report_request(user=request.user, school_year=year)
-    messages.info(request, _("Le bilan est en préparation ; vous recevrez un e-mail quand il sera prêt."))
+    messages.info(
+        request, _("Le bilan est en préparation ; vous recevrez un e-mail quand il sera prêt.")
+    )
     return redirect("surveys:reports")
 
 
 @role_required(*REPORT_ROLES)
 def report_download(request, pk):
-    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk, status=ReportStatus.READY)
+    report = get_object_or_404(
+        Report.objects.for_user(request.user), pk=pk, status=ReportStatus.READY
+    )
     response = HttpResponse("\ufeff" + report.content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     return response

@@ -90,7 +90,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Departement.objects.exists() or not CharterVersion.objects.exists():
             referential_load(
-                region_model=RegionAcademique, academie_model=Academie,
+                region_model=RegionAcademique,
+                academie_model=Academie,
                 departement_model=Departement,
             )
             charter_2010_publish(version_model=CharterVersion)

@@ -79,8 +79,10 @@ class VolunteerProfileFactory(factory.django.DjangoModelFactory):
     def signed(profile, create, extracted, **kwargs):
         if extracted is not False:
             CharterSignature.objects.create(
-                user=profile.user, version=CharterVersion.objects.current(),
-                full_name=profile.user.get_full_name(), ip_address="127.0.0.1",
+                user=profile.user,
+                version=CharterVersion.objects.current(),
+                full_name=profile.user.get_full_name(),
+                ip_address="127.0.0.1",
             )
 
 

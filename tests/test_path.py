@@ -37,14 +37,24 @@ def referential(request, db):
 def sign_up(client, capture, *, email: str, role: str, first_name: str, last_name: str) -> None:
     """Sign up through allauth, confirm the e-mail from the link received, and sign in."""
     with capture(execute=True):
-        response = client.post(reverse("account_signup"), {
-            "email": email, "password1": PASSWORD, "password2": PASSWORD,
-            "first_name": first_name, "last_name": last_name, "role": role,
-        })
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": email,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "first_name": first_name,
+                "last_name": last_name,
+                "role": role,
+            },
+        )
     assert response.status_code == 302
     link = re.search(r"http://\S+/comptes/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     client.post(link.split("testserver")[-1])
-    assert client.post(reverse("account_login"), {"login": email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("account_login"), {"login": email, "password": PASSWORD}).status_code
+        == 302
+    )
     assert User.objects.get(email=email).role == role
 
 
@@ -57,37 +67,67 @@ def test_the_whole_path_from_a_request_to_the_national_report(
     teacher, volunteer, correspondent, national, academic = (client_factory() for _ in range(5))
 
     # The teacher signs up, finds the école by its commune, describes the class, requests.
-    sign_up(teacher, capture, email="prof@example.test", role=Role.TEACHER,
-            first_name="Claire", last_name="Morel")
+    sign_up(
+        teacher,
+        capture,
+        email="prof@example.test",
+        role=Role.TEACHER,
+        first_name="Claire",
+        last_name="Morel",
+    )
     search = teacher.get(reverse("classes:create"), {"q": ecole.commune_name})
     assert ecole.uai in search.content.decode()
-    response = teacher.post(reverse("classes:create") + f"?ecole={ecole.uai}",
-                            {"levels": ["CE2", "CM1"], "pupils": 26})
+    response = teacher.post(
+        reverse("classes:create") + f"?ecole={ecole.uai}", {"levels": ["CE2", "CM1"], "pupils": 26}
+    )
     school_class = ecole.school_classes.get()
     assert response.url == reverse("classes:request_create", args=[school_class.pk])
     start = date.today() + timedelta(days=10)
     with capture(execute=True):
-        teacher.post(response.url, {
-            "theme": "living", "period_start": start, "period_end": start + timedelta(days=90),
-            "sessions_count": 6, "half_days": ["4-pm", "2-am"], "comment": "Élevage de phasmes",
-        })
+        teacher.post(
+            response.url,
+            {
+                "theme": "living",
+                "period_start": start,
+                "period_end": start + timedelta(days=90),
+                "sessions_count": 6,
+                "half_days": ["4-pm", "2-am"],
+                "comment": "Élevage de phasmes",
+            },
+        )
     assert mail.outbox[-1].subject == "[ASTEP] Votre demande d'accompagnement est enregistrée"
 
     # The volunteer signs up, declares bac+3 in physics near the école, signs the charter.
-    sign_up(volunteer, capture, email="etudiant@example.test", role=Role.VOLUNTEER,
-            first_name="Lina", last_name="Kerbrat")
-    response = volunteer.post(reverse("volunteers:profile"), {
-        "birth_date": "2003-04-02", "level": "bac+3", "field": "physics", "status": "student",
-        "organisation": "Université de Rennes",
-        "commune_text": f"{commune.name} {commune.postcodes.split()[0]}",
-        "max_distance_km": 15, "half_days": ["4-pm"],
-    })
+    sign_up(
+        volunteer,
+        capture,
+        email="etudiant@example.test",
+        role=Role.VOLUNTEER,
+        first_name="Lina",
+        last_name="Kerbrat",
+    )
+    response = volunteer.post(
+        reverse("volunteers:profile"),
+        {
+            "birth_date": "2003-04-02",
+            "level": "bac+3",
+            "field": "physics",
+            "status": "student",
+            "organisation": "Université de Rennes",
+            "commune_text": f"{commune.name} {commune.postcodes.split()[0]}",
+            "max_distance_km": 15,
+            "half_days": ["4-pm"],
+        },
+    )
     assert response.url == reverse("volunteers:charter")
     volunteer.post(reverse("volunteers:charter"), {"accept": "on", "full_name": "Lina Kerbrat"})
 
     # The departmental correspondent, given a scope by an administrator, proposes her.
-    UserFactory(email="ien@example.test", role=Role.DEPARTMENTAL_CORRESPONDENT,
-                departement=ecole.departement)
+    UserFactory(
+        email="ien@example.test",
+        role=Role.DEPARTMENTAL_CORRESPONDENT,
+        departement=ecole.departement,
+    )
     correspondent.login(email="ien@example.test", password="secret-pass-123")
     board = correspondent.get(reverse("matching:board")).content.decode()
     assert ecole.name in board
@@ -96,14 +136,17 @@ def test_the_whole_path_from_a_request_to_the_national_report(
     assert "Lina Kerbrat" in page.content.decode()
     lina = User.objects.get(email="etudiant@example.test")
     with capture(execute=True):
-        correspondent.post(reverse("matching:request_candidates", args=[accompaniment.pk]),
-                           {"volunteer": lina.pk})
+        correspondent.post(
+            reverse("matching:request_candidates", args=[accompaniment.pk]), {"volunteer": lina.pk}
+        )
     assert mail.outbox[-1].to == ["etudiant@example.test"]
 
     # She accepts: the module is planned with 6 weekly Thursday-afternoon sessions.
     proposal = lina.proposals.get()
     with capture(execute=True):
-        volunteer.post(reverse("matching:proposal_answer", args=[proposal.pk]), {"answer": "accept"})
+        volunteer.post(
+            reverse("matching:proposal_answer", args=[proposal.pk]), {"answer": "accept"}
+        )
     module = Module.objects.get(request=accompaniment)
     sessions = list(module.sessions.all())
     assert len(sessions) == 6 and all(s.date.isoweekday() == 4 for s in sessions)
@@ -114,9 +157,14 @@ def test_the_whole_path_from_a_request_to_the_national_report(
     UserFactory(email="dgesco@example.test", role=Role.NATIONAL)
     national.login(email="dgesco@example.test", password="secret-pass-123")
     year = module.school_year
-    national.post(reverse("surveys:campaigns"), {
-        "school_year": year, "opens_on": date.today(), "closes_on": date.today() + timedelta(days=60),
-    })
+    national.post(
+        reverse("surveys:campaigns"),
+        {
+            "school_year": year,
+            "opens_on": date.today(),
+            "closes_on": date.today() + timedelta(days=60),
+        },
+    )
     survey_page = correspondent.get(reverse("surveys:survey")).content.decode()
     assert "Classes accompagnées" in survey_page
     correspondent.post(reverse("surveys:survey"), {"comments": "Une belle année.", "transmit": "1"})

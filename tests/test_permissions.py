@@ -47,20 +47,35 @@ def world(db):
     )
     open_request = RequestFactory(school_class=school_class)
     proposal = Proposal.objects.create(
-        request=RequestFactory(school_class=school_class), volunteer=users["volunteer"],
-        proposed_by=users["dept"], distance_km=3,
+        request=RequestFactory(school_class=school_class),
+        volunteer=users["volunteer"],
+        proposed_by=users["dept"],
+        distance_km=3,
     )
     module = Module.objects.create(
         request=RequestFactory(school_class=school_class, status="matched"),
-        volunteer=users["volunteer"], school_year=school_class.school_year,
+        volunteer=users["volunteer"],
+        school_year=school_class.school_year,
     )
     reports = {
-        scope: Report.objects.create(school_year="2025-2026", scope=scope, status="ready",
-                                     departement=d35, academie=d35.academie, content="a;b\n")
+        scope: Report.objects.create(
+            school_year="2025-2026",
+            scope=scope,
+            status="ready",
+            departement=d35,
+            academie=d35.academie,
+            content="a;b\n",
+        )
         for scope in Scope
     }
-    return {"users": users, "class": school_class, "request": open_request,
-            "proposal": proposal, "module": module, "reports": reports}
+    return {
+        "users": users,
+        "class": school_class,
+        "request": open_request,
+        "proposal": proposal,
+        "module": module,
+        "reports": reports,
+    }
 
 
 def url(world, name, arg=None):
@@ -72,28 +87,74 @@ CASES = [
     ("classes:list", None, "get", {"teacher": 200, "other_teacher": 200}),
     ("classes:create", None, "get", {"teacher": 200, "other_teacher": 200}),
     ("classes:request_create", "class", "get", {"teacher": 200}),
-    ("classes:request_detail", "request", "get",
-     {"teacher": 200, "dept": 200, "academic": 200, "circo": 200, "national": 200}),
+    (
+        "classes:request_detail",
+        "request",
+        "get",
+        {"teacher": 200, "dept": 200, "academic": 200, "circo": 200, "national": 200},
+    ),
     ("volunteers:profile", None, "get", {"volunteer": 200, "other_volunteer": 200}),
     ("volunteers:charter", None, "get", {"volunteer": 200, "other_volunteer": 200}),
     ("matching:board", None, "get", {"dept": 200, "other_dept": 200}),
     ("matching:request_candidates", "request", "get", {"dept": 200}),
     ("matching:proposals", None, "get", {"volunteer": 200, "other_volunteer": 200}),
     ("matching:proposal_answer", "proposal", "post", {"volunteer": 200}),
-    ("modules:list", None, "get",
-     {key: 200 for key in ["teacher", "other_teacher", "volunteer", "other_volunteer", "dept",
-                           "other_dept", "academic", "other_academic", "circo", "national"]}),
-    ("modules:detail", "module", "get",
-     {"teacher": 200, "volunteer": 200, "dept": 200, "academic": 200, "circo": 200,
-      "national": 200}),
+    (
+        "modules:list",
+        None,
+        "get",
+        {
+            key: 200
+            for key in [
+                "teacher",
+                "other_teacher",
+                "volunteer",
+                "other_volunteer",
+                "dept",
+                "other_dept",
+                "academic",
+                "other_academic",
+                "circo",
+                "national",
+            ]
+        },
+    ),
+    (
+        "modules:detail",
+        "module",
+        "get",
+        {
+            "teacher": 200,
+            "volunteer": 200,
+            "dept": 200,
+            "academic": 200,
+            "circo": 200,
+            "national": 200,
+        },
+    ),
     ("surveys:survey", None, "get", {"dept": 200, "other_dept": 200}),
     ("surveys:survey_list", None, "get", {"academic": 200, "other_academic": 200, "national": 200}),
     ("surveys:campaigns", None, "get", {"national": 200}),
-    ("surveys:reports", None, "get",
-     {"dept": 200, "other_dept": 200, "academic": 200, "other_academic": 200, "national": 200}),
+    (
+        "surveys:reports",
+        None,
+        "get",
+        {"dept": 200, "other_dept": 200, "academic": 200, "other_academic": 200, "national": 200},
+    ),
 ]
-USERS = ["teacher", "other_teacher", "volunteer", "other_volunteer", "dept", "other_dept",
-         "academic", "other_academic", "circo", "scientific", "national"]
+USERS = [
+    "teacher",
+    "other_teacher",
+    "volunteer",
+    "other_volunteer",
+    "dept",
+    "other_dept",
+    "academic",
+    "other_academic",
+    "circo",
+    "scientific",
+    "national",
+]
 
 
 @pytest.mark.parametrize(("name", "record", "method", "allowed"), CASES, ids=[c[0] for c in CASES])
@@ -112,11 +173,14 @@ def test_each_view_serves_its_roles_and_scopes_and_refuses_the_others(
             assert status in DENIED, (key, status)
 
 
-@pytest.mark.parametrize(("scope", "allowed"), [
-    (Scope.DEPARTEMENT, {"dept", "national"}),
-    (Scope.ACADEMIE, {"academic", "national"}),
-    (Scope.NATIONAL, {"national"}),
-])
+@pytest.mark.parametrize(
+    ("scope", "allowed"),
+    [
+        (Scope.DEPARTEMENT, {"dept", "national"}),
+        (Scope.ACADEMIE, {"academic", "national"}),
+        (Scope.NATIONAL, {"national"}),
+    ],
+)
 def test_a_report_is_downloaded_only_within_its_scope(client, world, scope, allowed):
     address = reverse("surveys:report_download", args=[world["reports"][scope].pk])
     for key in USERS:

@@ -15,8 +15,13 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name"]}),
-        (_("Rôle et périmètre"), {"fields": ["role", "departement", "academie", "circonscription"]}),
+        (
+            _("Rôle et périmètre"),
+            {"fields": ["role", "departement", "academie", "circonscription"]},
+        ),
         (_("Droits"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2", "role"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2", "role"]})
+    ]

@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from astep.accounts.models import Role
 
 SELF_SERVICE_ROLES = [
-    (Role.TEACHER.value, _("Je suis professeur ou professeure des écoles et je cherche un accompagnement")),
-    (Role.VOLUNTEER.value, _("Je suis étudiant·e ou scientifique et je souhaite accompagner une classe")),
+    (
+        Role.TEACHER.value,
+        _("Je suis professeur ou professeure des écoles et je cherche un accompagnement"),
+    ),
+    (
+        Role.VOLUNTEER.value,
+        _("Je suis étudiant·e ou scientifique et je souhaite accompagner une classe"),
+    ),
 ]
 
 

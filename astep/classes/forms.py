@@ -32,7 +32,9 @@ class SchoolClassForm(forms.ModelForm):
     class Meta:
         model = SchoolClass
         fields = ["name", "levels", "pupils"]
-        help_texts = {"name": _("Facultatif, par exemple « CE2-CM1 de Mme Martin »."),}
+        help_texts = {
+            "name": _("Facultatif, par exemple « CE2-CM1 de Mme Martin »."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,9 @@ def class_list(request):
         .select_related("ecole")
         .prefetch_related("requests__module")
     )
-    return render(request, "classes/class_list.html", {"classes": classes, "title": _("Mes classes")})
+    return render(
+        request, "classes/class_list.html", {"classes": classes, "title": _("Mes classes")}
+    )
 
 
 @role_required(Role.TEACHER)
@@ -29,11 +31,20 @@ def class_create(request):
     ecole = Ecole.objects.filter(uai=request.GET.get("ecole", "")).first()
     if ecole is None:
         search = EcoleSearchForm(request.GET or None)
-        ecoles = Ecole.objects.search(search.cleaned_data["q"])[:SEARCH_LIMIT] if search.is_valid() else []
+        ecoles = (
+            Ecole.objects.search(search.cleaned_data["q"])[:SEARCH_LIMIT]
+            if search.is_valid()
+            else []
+        )
         return render(
             request,
             "classes/ecole_search.html",
-            {"form": search, "ecoles": ecoles, "searched": search.is_bound, "title": _("Choisir l'école")},
+            {
+                "form": search,
+                "ecoles": ecoles,
+                "searched": search.is_bound,
+                "title": _("Choisir l'école"),
+            },
         )
     form = SchoolClassForm(request.POST or None)
     if form.is_valid():
@@ -42,10 +53,14 @@ def class_create(request):
         school_class.ecole = ecole
         school_class.school_year = current_school_year()
         school_class.save()
-        messages.success(request, _("La classe est enregistrée. Vous pouvez demander un accompagnement."))
+        messages.success(
+            request, _("La classe est enregistrée. Vous pouvez demander un accompagnement.")
+        )
         return redirect("classes:request_create", pk=school_class.pk)
     return render(
-        request, "classes/class_form.html", {"form": form, "ecole": ecole, "title": _("Décrire la classe")}
+        request,
+        "classes/class_form.html",
+        {"form": form, "ecole": ecole, "title": _("Décrire la classe")},
     )
 
 
@@ -57,7 +72,9 @@ def request_create(request, pk):
         accompaniment = form.save(commit=False)
         accompaniment.school_class = school_class
         request_submit(request=accompaniment)
-        messages.success(request, _("Votre demande est envoyée au correspondant départemental ASTEP."))
+        messages.success(
+            request, _("Votre demande est envoyée au correspondant départemental ASTEP.")
+        )
         return redirect("classes:request_detail", pk=accompaniment.pk)
     return render(
         request,
@@ -66,8 +83,13 @@ def request_create(request, pk):
     )
 
 
-@role_required(Role.TEACHER, Role.DEPARTMENTAL_CORRESPONDENT, Role.ACADEMIC_CORRESPONDENT,
-               Role.CIRCONSCRIPTION_INSPECTOR, Role.NATIONAL)
+@role_required(
+    Role.TEACHER,
+    Role.DEPARTMENTAL_CORRESPONDENT,
+    Role.ACADEMIC_CORRESPONDENT,
+    Role.CIRCONSCRIPTION_INSPECTOR,
+    Role.NATIONAL,
+)
 def request_detail(request, pk):
     accompaniment = get_object_or_404(
         AccompanimentRequest.objects.for_user(request.user).select_related("school_class__ecole"),

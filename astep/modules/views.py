@@ -8,8 +8,12 @@ from astep.modules.models import Module
 
 PAGE_SIZE = 25
 ROLES_WITH_MODULES = [
-    Role.TEACHER, Role.VOLUNTEER, Role.DEPARTMENTAL_CORRESPONDENT, Role.ACADEMIC_CORRESPONDENT,
-    Role.CIRCONSCRIPTION_INSPECTOR, Role.NATIONAL,
+    Role.TEACHER,
+    Role.VOLUNTEER,
+    Role.DEPARTMENTAL_CORRESPONDENT,
+    Role.ACADEMIC_CORRESPONDENT,
+    Role.CIRCONSCRIPTION_INSPECTOR,
+    Role.NATIONAL,
 ]
 
 
@@ -25,9 +29,17 @@ def module_list(request):
 @role_required(*ROLES_WITH_MODULES)
 def module_detail(request, pk):
     module = get_object_or_404(
-        Module.objects.for_user(request.user).select_related("request__school_class__ecole", "volunteer"),
+        Module.objects.for_user(request.user).select_related(
+            "request__school_class__ecole", "volunteer"
+        ),
         pk=pk,
     )
-    return render(request, "modules/module_detail.html", {
-        "module": module, "sessions": module.sessions.all(), "title": _("Module"),
-    })
+    return render(
+        request,
+        "modules/module_detail.html",
+        {
+            "module": module,
+            "sessions": module.sessions.all(),
+            "title": _("Module"),
+        },
+    )

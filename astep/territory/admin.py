@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from astep.territory.models import Academie, Circonscription, Commune, Departement, Ecole, RegionAcademique
+from astep.territory.models import (
+    Academie,
+    Circonscription,
+    Commune,
+    Departement,
+    Ecole,
+    RegionAcademique,
+)
 
 
 @admin.register(RegionAcademique)

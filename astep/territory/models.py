@@ -101,7 +101,6 @@ class CommuneQuerySet(models.QuerySet):
         return communes.filter(postcodes__contains=postcode) if postcode else communes
 
 
-
 class Commune(models.Model):
     """A commune of the INSEE Code officiel géographique, placed by its town hall (WGS84)."""
 
@@ -177,4 +176,3 @@ class Ecole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.commune_name} ({self.uai})"
-

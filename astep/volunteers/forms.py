@@ -10,8 +10,10 @@ from astep.volunteers.models import VolunteerProfile
 class ProfileForm(forms.ModelForm):
     commune_text = forms.CharField(
         label=_("Commune de départ"),
-        help_text=_("Nom de la commune, avec le code postal s'il y a plusieurs communes de ce nom "
-                    "(ex. « Saint-Aubin 35250 »)."),
+        help_text=_(
+            "Nom de la commune, avec le code postal s'il y a plusieurs communes de ce nom "
+            "(ex. « Saint-Aubin 35250 »)."
+        ),
         max_length=200,
     )
     half_days = forms.MultipleChoiceField(
@@ -22,22 +24,36 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = VolunteerProfile
-        fields = ["birth_date", "level", "field", "status", "organisation", "max_distance_km", "half_days"]
+        fields = [
+            "birth_date",
+            "level",
+            "field",
+            "status",
+            "organisation",
+            "max_distance_km",
+            "half_days",
+        ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.commune_id:
             commune = self.instance.commune
-            self.initial["commune_text"] = f"{commune.name} {commune.postcodes.split(' ')[0]}".strip()
-        self.order_fields(["birth_date", "level", "field", "status", "organisation", "commune_text"])
+            self.initial["commune_text"] = (
+                f"{commune.name} {commune.postcodes.split(' ')[0]}".strip()
+            )
+        self.order_fields(
+            ["birth_date", "level", "field", "status", "organisation", "commune_text"]
+        )
         self.helper = submit_helper(_("Enregistrer mon profil"))
 
     def clean_commune_text(self) -> str:
         text = self.cleaned_data["commune_text"]
         communes = list(Commune.objects.lookup(text)[:6])
         if not communes:
-            raise forms.ValidationError(_("Aucune commune ne correspond à « %(text)s ».") % {"text": text})
+            raise forms.ValidationError(
+                _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
+            )
         if len(communes) > 1:
             choices = ", ".join(f"{c.name} {c.postcodes.split(' ')[0]}" for c in communes[:5])
             raise forms.ValidationError(
@@ -56,9 +72,7 @@ class ProfileForm(forms.ModelForm):
 
 class CharterSignForm(forms.Form):
     accept = forms.BooleanField(label=_("J'ai lu la charte et je m'engage à la respecter."))
-    full_name = forms.CharField(
-        label=_("Votre nom complet, en guise de signature"), max_length=300
-    )
+    full_name = forms.CharField(label=_("Votre nom complet, en guise de signature"), max_length=300)
 
     def __init__(self, *args, expected_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +83,9 @@ class CharterSignForm(forms.Form):
         full_name = " ".join(self.cleaned_data["full_name"].split())
         if full_name.casefold() != " ".join(self.expected_name.split()).casefold():
             raise forms.ValidationError(
-                _("Saisissez votre prénom et votre nom tels qu'indiqués sur votre compte : %(name)s.")
+                _(
+                    "Saisissez votre prénom et votre nom tels qu'indiqués sur votre compte : %(name)s."
+                )
                 % {"name": self.expected_name}
             )
         return full_name

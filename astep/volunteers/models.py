@@ -40,7 +40,9 @@ class VolunteerProfile(models.Model):
     )
     birth_date = models.DateField(_("date de naissance"))
     level = models.CharField(
-        _("plus haut niveau validé en sciences ou technologie"), max_length=20, choices=Level.choices
+        _("plus haut niveau validé en sciences ou technologie"),
+        max_length=20,
+        choices=Level.choices,
     )
     field = models.CharField(_("domaine"), max_length=30, choices=Field.choices)
     status = models.CharField(_("situation"), max_length=20, choices=Status.choices)

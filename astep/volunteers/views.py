@@ -13,16 +13,21 @@ from astep.volunteers.services import charter_sign, profile_save
 @role_required(Role.VOLUNTEER)
 def profile(request):
     instance = VolunteerProfile.objects.filter(user=request.user).first()
-    form = ProfileForm(request.POST or None, instance=instance or VolunteerProfile(user=request.user))
+    form = ProfileForm(
+        request.POST or None, instance=instance or VolunteerProfile(user=request.user)
+    )
     if form.is_valid():
         saved = profile_save(profile=form.save(commit=False), today=timezone.localdate())
         if saved.verdict == "eligible":
-            messages.success(request, _("Votre profil est enregistré : vous êtes éligible à l'ASTEP."))
+            messages.success(
+                request, _("Votre profil est enregistré : vous êtes éligible à l'ASTEP.")
+            )
             return redirect("volunteers:charter")
         messages.warning(request, _("Votre profil est enregistré, mais vous n'êtes pas éligible."))
         return redirect("volunteers:profile")
     return render(
-        request, "volunteers/profile_form.html",
+        request,
+        "volunteers/profile_form.html",
         {"form": form, "profile": instance, "title": _("Mon profil d'accompagnateur")},
     )
 
@@ -34,12 +39,17 @@ def charter(request):
     form = CharterSignForm(request.POST or None, expected_name=request.user.get_full_name())
     if signature is None and form.is_valid():
         charter_sign(
-            user=request.user, version=version, full_name=form.cleaned_data["full_name"],
+            user=request.user,
+            version=version,
+            full_name=form.cleaned_data["full_name"],
             ip_address=request.META.get("REMOTE_ADDR"),
         )
-        messages.success(request, _("Merci : la charte est signée. Les classes peuvent vous être proposées."))
+        messages.success(
+            request, _("Merci : la charte est signée. Les classes peuvent vous être proposées.")
+        )
         return redirect("home")
     return render(
-        request, "volunteers/charter.html",
+        request,
+        "volunteers/charter.html",
         {"form": form, "version": version, "signature": signature, "title": _("La charte ASTEP")},
     )

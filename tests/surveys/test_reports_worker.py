@@ -19,8 +19,11 @@ pytestmark = [
 
 def test_a_worker_builds_the_national_report_and_emails_the_requester(celery_worker_on_redis):
     accompaniment = RequestFactory(status="matched")
-    Module.objects.create(request=accompaniment, volunteer=VolunteerProfileFactory().user,
-                          school_year=accompaniment.school_class.school_year)
+    Module.objects.create(
+        request=accompaniment,
+        volunteer=VolunteerProfileFactory().user,
+        school_year=accompaniment.school_class.school_year,
+    )
     dgesco = UserFactory(role=Role.NATIONAL, email="dgesco@example.test")
 
     report = report_request(user=dgesco, school_year=accompaniment.school_class.school_year)
@@ -34,6 +37,10 @@ def test_a_worker_builds_the_national_report_and_emails_the_requester(celery_wor
 
 def test_a_worker_sends_a_notification_email(celery_worker_on_redis):
     teacher = UserFactory(email="prof@example.test")
-    user_notify(recipients=[teacher], subject="Essai", template="report_ready",
-                context={"report": Report(pk=1, scope="national", school_year="2025-2026")})
+    user_notify(
+        recipients=[teacher],
+        subject="Essai",
+        template="report_ready",
+        context={"report": Report(pk=1, scope="national", school_year="2025-2026")},
+    )
     assert wait_for(lambda: [m.subject for m in mail.outbox] == ["[ASTEP] Essai"])

@@ -41,8 +41,12 @@ class Command(BaseCommand):
         for email, first_name, last_name, role in ACCOUNTS:
             user, created = User.objects.update_or_create(
                 email=email,
-                defaults={"first_name": first_name, "last_name": last_name, "role": role,
-                          **scope.get(role, {})},
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "role": role,
+                    **scope.get(role, {}),
+                },
             )
             if created:
                 user.set_password(PASSWORD)
@@ -68,5 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {PASSWORD}) :")
         self.stdout.write("\n".join(rows))
         self.stdout.write(f"  {'Administration (/admin/)':<45} {admin.email}")
-        self.stdout.write(f"Territoire des correspondants : {ecole.departement}, académie de "
-                          f"{ecole.departement.academie}")
+        self.stdout.write(
+            f"Territoire des correspondants : {ecole.departement}, académie de "
+            f"{ecole.departement.academie}"
+        )
