@@ -157,20 +157,21 @@ USERS = [
 ]
 
 
+def assert_served_only_to(client, world, address, allowed, method="get", data=None):
+    """Anonymous goes to login; each user in `allowed` gets its status, every other 403/404."""
+    assert getattr(client, method)(address, data).status_code == 302
+    for key in USERS:
+        client.force_login(world["users"][key])
+        status = getattr(client, method)(address, data).status_code
+        assert status == allowed[key] if key in allowed else status in DENIED, (key, status)
+
+
 @pytest.mark.parametrize(("name", "record", "method", "allowed"), CASES, ids=[c[0] for c in CASES])
 def test_each_view_serves_its_roles_and_scopes_and_refuses_the_others(
     client, world, name, record, method, allowed
 ):
-    address = url(world, name, record)
     data = {"answer": "decline", "reason": ""} if method == "post" else None
-    assert getattr(client, method)(address, data).status_code == 302  # anonymous: to login
-    for key in USERS:
-        client.force_login(world["users"][key])
-        status = getattr(client, method)(address, data).status_code
-        if key in allowed:
-            assert status == allowed[key], (key, status)
-        else:
-            assert status in DENIED, (key, status)
+    assert_served_only_to(client, world, url(world, name, record), allowed, method, data)
 
 
 @pytest.mark.parametrize(
@@ -183,10 +184,7 @@ def test_each_view_serves_its_roles_and_scopes_and_refuses_the_others(
 )
 def test_a_report_is_downloaded_only_within_its_scope(client, world, scope, allowed):
     address = reverse("surveys:report_download", args=[world["reports"][scope].pk])
-    for key in USERS:
-        client.force_login(world["users"][key])
-        status = client.get(address).status_code
-        assert (status == 200) if key in allowed else (status in DENIED), (key, status)
+    assert_served_only_to(client, world, address, dict.fromkeys(allowed, 200))
 
 
 def test_the_board_of_another_departement_does_not_show_the_request(client, world):

