@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role, User
 from astep.accounts.permissions import role_required
-from astep.classes.models import AccompanimentRequest
+from astep.classes.models import AccompanimentRequest, RequestStatus
 from matching.candidates import candidates_for
 from matching.forms import DeclineForm
 from matching.models import Proposal, ProposalStatus
@@ -59,7 +59,7 @@ def request_candidates(request, pk):
         {
             "accompaniment": accompaniment,
             "candidates": candidates_for(accompaniment)
-            if accompaniment.status == "submitted"
+            if accompaniment.status == RequestStatus.SUBMITTED
             else [],
             "proposals": accompaniment.proposals.select_related("volunteer"),
             "title": _("Candidats pour une demande"),

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from astep.accounts.models import Role
+from astep.accounts.scopes import territory_filter
+
 
 class Level(models.TextChoices):
     """Levels of the école élémentaire (the ASTEP accompanies elementary classes)."""
@@ -88,20 +91,11 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(school_class__ecole__departement=departement)
 
     def for_user(self, user) -> "RequestQuerySet":
-        """Requests `user` may see: a teacher their own, a correspondent their territory."""
-        from astep.accounts.models import Role
-
+        """Requests `user` may see: a teacher their own, the others their territory."""
         if user.role == Role.TEACHER:
             return self.filter(school_class__teacher=user)
-        if user.role == Role.DEPARTMENTAL_CORRESPONDENT:
-            return self.filter(school_class__ecole__departement_id=user.departement_id)
-        if user.role == Role.ACADEMIC_CORRESPONDENT:
-            return self.filter(school_class__ecole__departement__academie_id=user.academie_id)
-        if user.role == Role.CIRCONSCRIPTION_INSPECTOR:
-            return self.filter(school_class__ecole__circonscription_id=user.circonscription_id)
-        if user.role == Role.NATIONAL:
-            return self.all()
-        return self.none()
+        territory = territory_filter(user, "school_class__ecole")
+        return self.none() if territory is None else self.filter(**territory)
 
 
 class AccompanimentRequest(models.Model):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
+from astep.accounts.scopes import territory_filter
 
 
 class Form(models.TextChoices):
@@ -15,24 +16,12 @@ class Form(models.TextChoices):
 class ModuleQuerySet(models.QuerySet):
     def for_user(self, user) -> "ModuleQuerySet":
         """Modules `user` may see: their own (teacher, volunteer) or those of their territory."""
-        scopes = {
-            Role.TEACHER: {"request__school_class__teacher": user},
-            Role.VOLUNTEER: {"volunteer": user},
-            Role.DEPARTMENTAL_CORRESPONDENT: {
-                "request__school_class__ecole__departement_id": user.departement_id
-            },
-            Role.ACADEMIC_CORRESPONDENT: {
-                "request__school_class__ecole__departement__academie_id": user.academie_id
-            },
-            Role.CIRCONSCRIPTION_INSPECTOR: {
-                "request__school_class__ecole__circonscription_id": user.circonscription_id
-            },
-        }
-        if user.role == Role.NATIONAL:
-            return self.all()
-        if user.role not in scopes:
-            return self.none()
-        return self.filter(**scopes[user.role])
+        if user.role == Role.TEACHER:
+            return self.filter(request__school_class__teacher=user)
+        if user.role == Role.VOLUNTEER:
+            return self.filter(volunteer=user)
+        territory = territory_filter(user, "request__school_class__ecole")
+        return self.none() if territory is None else self.filter(**territory)
 
 
 class Module(models.Model):

@@ -53,11 +53,6 @@ class Departement(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    @property
-    def insee_code(self) -> str:
-        """The INSEE code of the département ("35", "2A", "971"), as the COG writes it."""
-        return self.code[1:] if self.code.startswith("0") else self.code
-
 
 class Circonscription(models.Model):
     """A circonscription of the first degree, led by an IEN.

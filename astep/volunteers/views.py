@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
+from astep.volunteers.eligibility import Verdict
 from astep.volunteers.forms import CharterSignForm, ProfileForm
 from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
 from astep.volunteers.services import charter_sign, profile_save
@@ -18,7 +19,7 @@ def profile(request):
     )
     if form.is_valid():
         saved = profile_save(profile=form.save(commit=False), today=timezone.localdate())
-        if saved.verdict == "eligible":
+        if saved.verdict == Verdict.ELIGIBLE:
             messages.success(
                 request, _("Votre profil est enregistré : vous êtes éligible à l'ASTEP.")
             )
