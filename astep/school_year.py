@@ -16,3 +16,8 @@ def school_year_of(day: date) -> str:
 def current_school_year() -> str:
     """The school year of today's date (Europe/Paris)."""
     return school_year_of(timezone.localdate())
+
+
+def school_year_end(day: date) -> date:
+    """The last day (31 August) of the school year that contains `day`."""
+    return date(int(school_year_of(day)[5:]), RENTREE_MONTH - 1, 31)

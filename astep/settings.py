@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "widget_tweaks",
+    "django_filters",
     "dsfr",
     "astep.accounts",
     "astep.territory",
+    "astep.partners",
     "astep.volunteers",
     "astep.classes",
     "astep.modules",
@@ -126,6 +128,22 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 
+# Proofs of level are personal data: stored outside any public tree, served by a view
+# that checks the role and scope.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "media"},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "proofs": {
+        "BACKEND": "astep.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "proofs"},
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 FORM_RENDERER = "astep.forms.DsfrFormRenderer"
@@ -157,3 +175,13 @@ LOGGING = {
 
 # Absolute address of the portal, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Periodic tasks, run by `celery -A astep beat`; hours are CELERY_TIMEZONE (Europe/Paris).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "accounts-retention": {
+        "task": "astep.accounts.tasks.accounts_retention_run",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -1,6 +1,8 @@
 """Test overrides: PostgreSQL always, eager tasks, in-memory e-mail, fast hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -15,3 +17,10 @@ CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "proofs": {
+        "BACKEND": "astep.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "astep-test-proofs"},
+    },
+}

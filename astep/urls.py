@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from astep import views
+from astep.accounts import views as accounts_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("confidentialite/", accounts_views.privacy, name="privacy"),
+    path("mon-compte/", include("astep.accounts.urls")),
     path("classes/", include("astep.classes.urls")),
     path("accompagnateur/", include("astep.volunteers.urls")),
     path("appariement/", include("matching.urls")),

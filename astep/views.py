@@ -1,30 +1,41 @@
 """The home page: what each role has to do next."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from astep.accounts.models import Role
 from astep.classes.models import AccompanimentRequest, SchoolClass
 from astep.modules.models import Module
 from astep.school_year import current_school_year
-from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
+from astep.volunteers.charter import charter_to_sign
+from astep.volunteers.models import (
+    CharterSignature,
+    ReviewStatus,
+    VolunteerProfile,
+)
 from matching.models import Proposal, ProposalStatus
 from surveys.models import Campaign, DepartementalSurvey
 
 
 def home(request):
     user = request.user
-    context = {"title": "Accueil", "school_year": current_school_year()}
+    context = {
+        "title": "Accueil",
+        "school_year": current_school_year(),
+        "today": timezone.localdate(),
+    }
     if not user.is_authenticated:
         return render(request, "home_anonymous.html", context)
     if user.role == Role.TEACHER:
         context["classes"] = SchoolClass.objects.filter(teacher=user).count()
     elif user.role == Role.VOLUNTEER:
-        profile = VolunteerProfile.objects.filter(user=user).first()
+        profile = VolunteerProfile.objects.filter(user=user).first() or VolunteerProfile(user=user)
         context.update(
             profile=profile,
-            charter_signed=CharterSignature.objects.filter(
-                user=user, version=CharterVersion.objects.current()
-            ).exists(),
+            next_step=profile.next_step(
+                charter_signed=CharterSignature.objects.in_force().filter(user=user).exists()
+            ),
+            charter_to_sign=charter_to_sign(user=user),
             pending_proposals=Proposal.objects.for_user(user)
             .filter(status=ProposalStatus.PENDING)
             .count(),
@@ -32,9 +43,18 @@ def home(request):
     elif user.role == Role.DEPARTMENTAL_CORRESPONDENT:
         context.update(
             open_requests=AccompanimentRequest.objects.for_user(user).open().count(),
+            volunteers_to_review=VolunteerProfile.objects.for_user(user)
+            .filter(review_status=ReviewStatus.PENDING)
+            .count(),
             survey=DepartementalSurvey.objects.filter(
                 departement_id=user.departement_id, campaign__school_year=current_school_year()
             ).first(),
+        )
+    elif user.role == Role.SCIENTIFIC_CORRESPONDENT:
+        context["attestations_asked"] = (
+            VolunteerProfile.objects.for_user(user)
+            .filter(review_status=ReviewStatus.AWAITING_ATTESTATION)
+            .count()
         )
     elif user.role == Role.NATIONAL:
         context["campaign"] = Campaign.objects.filter(school_year=current_school_year()).first()

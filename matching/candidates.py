@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from astep.classes.models import AccompanimentRequest
 from astep.half_days import half_days_labels
 from astep.territory.geo import great_circle_km
+from astep.volunteers.eligibility import adult_born_by
 from astep.volunteers.models import VolunteerProfile
 
 
@@ -24,7 +25,8 @@ class Candidate:
 def candidates_for(request: AccompanimentRequest) -> list[Candidate]:
     """Volunteers who may be proposed for `request`, nearest first.
 
-    A candidate is eligible with the current charter signed (`proposable`), lives within
+    A candidate has finished onboarding (`proposable`), is 18 or over on the first day of
+    the request's period (circular 2010-083: an adult when the module starts), lives within
     their own travel limit of the école (great-circle km from their commune's town hall),
     shares at least one weekday half-day with the request, and was not already proposed
     for it. Returns an empty list when the école has no coordinates.
@@ -37,6 +39,7 @@ def candidates_for(request: AccompanimentRequest) -> list[Candidate]:
         VolunteerProfile.objects.proposable()
         .exclude(user_id__in=already)
         .filter(commune__latitude__isnull=False)
+        .filter(birth_date__lte=adult_born_by(request.period_start))
         .select_related("user", "commune")
     )
     candidates = []

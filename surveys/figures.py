@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from astep.modules.models import Module, SessionStatus
 from astep.territory.models import EducationPrioritaire
-from astep.volunteers.models import Status
+from astep.volunteers.eligibility import Status
 
 # Column order of surveys and reports, with the French headings.
 FIGURES = {

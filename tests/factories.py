@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from astep.accounts.models import Role, User
 from astep.classes.models import AccompanimentRequest, SchoolClass
+from astep.partners.models import Organisation
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
 from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
@@ -57,8 +59,18 @@ class EcoleFactory(factory.django.DjangoModelFactory):
     longitude = -1.6778
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Université n° {n}")
+    kind = "university"
+
+
 class VolunteerProfileFactory(factory.django.DjangoModelFactory):
-    """An eligible volunteer living in a commune near Rennes, free on Thursday afternoons."""
+    """A volunteer who finished onboarding: level validated, free on Thursday afternoons
+    and Tuesday mornings all year, living near Rennes, current charter signed
+    (`signed=False` to leave it unsigned)."""
 
     class Meta:
         model = VolunteerProfile
@@ -69,11 +81,15 @@ class VolunteerProfileFactory(factory.django.DjangoModelFactory):
     level = "bac+3"
     field = "physics"
     status = "student"
-    organisation = "Université de Rennes"
+    organisation = None
     commune = factory.SubFactory(CommuneFactory)
     max_distance_km = 20
     half_days = ["4-pm", "2-am"]
+    free_months = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6]
     verdict = "eligible"
+    proof_kind = "diploma"
+    review_status = "validated"
+    submitted_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def signed(profile, create, extracted, **kwargs):

@@ -14,9 +14,11 @@ from astep.accounts.models import Role, User
 from astep.modules.models import Module
 from astep.territory.imports import annuaire_import, communes_import
 from astep.territory.models import Commune, Ecole
+from astep.volunteers.models import VolunteerProfile
 from surveys.models import DepartementalSurvey
 from tests.conftest import ANNUAIRE_35, COMMUNES, shared_file
 from tests.factories import UserFactory
+from tests.files import pdf_bytes, upload
 
 SAMPLE = Path(__file__).resolve().parent.parent / "astep" / "territory" / "data" / "sample"
 PASSWORD = "Un-mot-de-passe-solide-2026"
@@ -97,7 +99,7 @@ def test_the_whole_path_from_a_request_to_the_national_report(
         )
     assert mail.outbox[-1].subject == "[ASTEP] Votre demande d'accompagnement est enregistrée"
 
-    # The volunteer signs up, declares bac+3 in physics near the école, signs the charter.
+    # The volunteer signs up and goes through the onboarding steps.
     sign_up(
         volunteer,
         capture,
@@ -106,29 +108,59 @@ def test_the_whole_path_from_a_request_to_the_national_report(
         first_name="Lina",
         last_name="Kerbrat",
     )
+    step = lambda name: reverse("volunteers:step", args=[name])  # noqa: E731
     response = volunteer.post(
-        reverse("volunteers:profile"),
+        step("profil"),
         {
             "birth_date": "2003-04-02",
-            "level": "bac+3",
-            "field": "physics",
             "status": "student",
-            "organisation": "Université de Rennes",
+            "organisation": "",
             "commune_text": f"{commune.name} {commune.postcodes.split()[0]}",
-            "max_distance_km": 15,
-            "half_days": ["4-pm"],
         },
     )
-    assert response.url == reverse("volunteers:charter")
-    volunteer.post(reverse("volunteers:charter"), {"accept": "on", "full_name": "Lina Kerbrat"})
-
-    # The departmental correspondent, given a scope by an administrator, proposes her.
+    assert response.url == reverse("volunteers:onboarding")
     UserFactory(
         email="ien@example.test",
         role=Role.DEPARTMENTAL_CORRESPONDENT,
         departement=ecole.departement,
     )
+    with capture(execute=True):
+        volunteer.post(
+            step("niveau"),
+            {
+                "level": "bac+3",
+                "field": "physics",
+                "diploma": "Licence de physique",
+                "proof_kind": "diploma",
+                "proof": upload("licence.pdf", pdf_bytes(), "application/pdf"),
+            },
+        )
+    assert mail.outbox[-1].to == ["ien@example.test"]
+    volunteer.post(
+        step("disponibilites"),
+        {
+            "half_days": ["4-pm"],
+            "free_months": [9, 10, 11, 12, 1, 2, 3, 4, 5, 6],
+            "max_distance_km": 15,
+            "max_modules": 1,
+        },
+    )
+    response = volunteer.get(reverse("volunteers:onboarding"))
+    assert response.url == reverse("volunteers:charter")
+    volunteer.post(reverse("volunteers:charter"), {"accept": "on", "full_name": "Lina Kerbrat"})
+
+    # The departmental correspondent validates her level, then proposes her.
     correspondent.login(email="ien@example.test", password="secret-pass-123")
+    lina_profile = VolunteerProfile.objects.get(user__email="etudiant@example.test")
+    assert "Lina Kerbrat" in correspondent.get(reverse("volunteers:queue")).content.decode()
+    with capture(execute=True):
+        correspondent.post(
+            reverse("volunteers:review", args=[lina_profile.pk]), {"decision": "validate"}
+        )
+    assert mail.outbox[-1].to == ["etudiant@example.test"]
+    assert not VolunteerProfile.objects.get(pk=lina_profile.pk).proof_file
+
+    # The departmental correspondent, given a scope by an administrator, proposes her.
     board = correspondent.get(reverse("matching:board")).content.decode()
     assert ecole.name in board
     accompaniment = school_class.requests.get()

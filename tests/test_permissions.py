@@ -15,6 +15,7 @@ from matching.models import Proposal
 from surveys.models import Report, Scope
 from tests.factories import (
     EcoleFactory,
+    OrganisationFactory,
     RequestFactory,
     SchoolClassFactory,
     UserFactory,
@@ -28,18 +29,22 @@ DENIED = {403, 404}
 @pytest.fixture
 def world(db):
     d35, d44 = departement("035"), departement("044")
+    university, other_university = OrganisationFactory(), OrganisationFactory()
     circo = Circonscription.objects.create(departement=d35, name="Rennes Sud")
     users = {
         "teacher": UserFactory(role=Role.TEACHER),
         "other_teacher": UserFactory(role=Role.TEACHER),
-        "volunteer": VolunteerProfileFactory().user,
+        "volunteer": VolunteerProfileFactory(organisation=university).user,
         "other_volunteer": VolunteerProfileFactory().user,
         "dept": UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=d35),
         "other_dept": UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=d44),
         "academic": UserFactory(role=Role.ACADEMIC_CORRESPONDENT, academie=d35.academie),
         "other_academic": UserFactory(role=Role.ACADEMIC_CORRESPONDENT, academie=d44.academie),
         "circo": UserFactory(role=Role.CIRCONSCRIPTION_INSPECTOR, circonscription=circo),
-        "scientific": UserFactory(role=Role.SCIENTIFIC_CORRESPONDENT),
+        "scientific": UserFactory(role=Role.SCIENTIFIC_CORRESPONDENT, organisation=university),
+        "other_scientific": UserFactory(
+            role=Role.SCIENTIFIC_CORRESPONDENT, organisation=other_university
+        ),
         "national": UserFactory(role=Role.NATIONAL),
     }
     school_class = SchoolClassFactory(
@@ -70,6 +75,8 @@ def world(db):
     }
     return {
         "users": users,
+        "volunteer_profile": users["volunteer"].volunteer_profile,
+        "signature": users["volunteer"].charter_signatures.get(),
         "class": school_class,
         "request": open_request,
         "proposal": proposal,
@@ -79,8 +86,26 @@ def world(db):
 
 
 def url(world, name, arg=None):
-    return reverse(name, args=[world[arg].pk] if arg else None)
+    """The address of `name`, for the world's record `arg` or with `arg` itself (a slug)."""
+    if arg is None:
+        return reverse(name)
+    return reverse(name, args=[world[arg].pk if arg in world else arg])
 
+
+USERS = [
+    "teacher",
+    "other_teacher",
+    "volunteer",
+    "other_volunteer",
+    "dept",
+    "other_dept",
+    "academic",
+    "other_academic",
+    "circo",
+    "scientific",
+    "other_scientific",
+    "national",
+]
 
 # (url name, key of the record in the world or None, method, {user: expected status})
 CASES = [
@@ -93,8 +118,16 @@ CASES = [
         "get",
         {"teacher": 200, "dept": 200, "academic": 200, "circo": 200, "national": 200},
     ),
-    ("volunteers:profile", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("volunteers:onboarding", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("volunteers:step", "profil", "get", {"volunteer": 200, "other_volunteer": 200}),
     ("volunteers:charter", None, "get", {"volunteer": 200, "other_volunteer": 200}),
+    ("volunteers:charter_pdf", "signature", "get", {"volunteer": 200}),
+    ("volunteers:charter_versions", None, "get", {"national": 200}),
+    ("volunteers:queue", None, "get", {"dept": 200, "other_dept": 200}),
+    ("volunteers:review", "volunteer_profile", "get", {"dept": 200}),
+    ("volunteers:organisation", None, "get", {"scientific": 200, "other_scientific": 200}),
+    ("volunteers:attest", "volunteer_profile", "post", {"scientific": 302}),
+    ("accounts:data", None, "get", {key: 200 for key in USERS}),
     ("matching:board", None, "get", {"dept": 200, "other_dept": 200}),
     ("matching:request_candidates", "request", "get", {"dept": 200}),
     ("matching:proposals", None, "get", {"volunteer": 200, "other_volunteer": 200}),
@@ -141,19 +174,6 @@ CASES = [
         "get",
         {"dept": 200, "other_dept": 200, "academic": 200, "other_academic": 200, "national": 200},
     ),
-]
-USERS = [
-    "teacher",
-    "other_teacher",
-    "volunteer",
-    "other_volunteer",
-    "dept",
-    "other_dept",
-    "academic",
-    "other_academic",
-    "circo",
-    "scientific",
-    "national",
 ]
 
 

@@ -37,7 +37,7 @@ class User(AbstractUser):
 
     `role` says what they do; the scope fields say where: a departmental correspondent
     has a `departement`, an academic correspondent an `academie`, a circonscription
-    inspector a `circonscription`. Teachers and volunteers see only their own records.
+    inspector a `circonscription`, a scientific correspondent an `organisation`. Teachers and volunteers see only their own records.
     """
 
     username = None
@@ -56,6 +56,20 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
     )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correspondents",
+        help_text=_(
+            "Pour un correspondant scientifique : l'organisme dont il suit les accompagnateurs."
+        ),
+    )
+    inactivity_warned_at = models.DateTimeField(
+        _("prévenu de son inactivité le"), null=True, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

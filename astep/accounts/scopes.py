@@ -9,7 +9,8 @@ def territory_filter(user: User, ecole: str) -> dict | None:
     `ecole` is the lookup path from the queried model to its `Ecole` (e.g.
     "school_class__ecole"). Returns {} for national staff (everything), the département,
     académie or circonscription filter for correspondents and inspectors, and None for
-    roles without a territory (teachers, volunteers, scientific correspondents).
+    roles without a territory (teachers, volunteers, scientific correspondents) or a
+    correspondent whose territory is not set yet.
     """
     scopes = {
         Role.DEPARTMENTAL_CORRESPONDENT: {f"{ecole}__departement_id": user.departement_id},
@@ -17,4 +18,7 @@ def territory_filter(user: User, ecole: str) -> dict | None:
         Role.CIRCONSCRIPTION_INSPECTOR: {f"{ecole}__circonscription_id": user.circonscription_id},
         Role.NATIONAL: {},
     }
-    return scopes.get(user.role)
+    scope = scopes.get(user.role)
+    if scope and None in scope.values():  # a correspondent given no territory sees nothing
+        return None
+    return scope

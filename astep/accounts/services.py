@@ -8,16 +8,17 @@ from astep.accounts.tasks import send_email
 
 
 def user_notify(*, recipients: list[User], subject: str, template: str, context: dict) -> None:
-    """E-mail `recipients` once the current transaction commits.
+    """E-mail each of `recipients` separately once the current transaction commits.
 
-    `template` names a text template under templates/emails/ (e.g. "proposal_created"),
+    One message per address, so that nobody sees the others' addresses. `template` names a text template under templates/emails/ (e.g. "proposal_created"),
     rendered with `context` plus `site_url`. Users without an e-mail are left out.
     """
     emails = sorted({user.email for user in recipients if user.email})
     if not emails:
         return
     body = render_to_string(f"emails/{template}.txt", {**context, "site_url": settings.SITE_URL})
-    send_email.delay_on_commit(emails, f"[ASTEP] {subject}", body)
+    for email in emails:
+        send_email.delay_on_commit([email], f"[ASTEP] {subject}", body)
 
 
 def departmental_correspondents(departement_id: int) -> list[User]:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db import models, transaction
 
+from astep.territory.identifiers import uai_problem
 from astep.territory.models import (
     Circonscription,
     Commune,
@@ -25,8 +26,6 @@ from astep.territory.models import (
 )
 
 BATCH_SIZE = 1000
-UAI_RE = re.compile(r"\d{7}[A-Z]")
-UAI_CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O, Q
 INSEE_RE = re.compile(r"\d{5}|2[AB]\d{3}")
 
 ECOLE_TEXTS = {  # Ecole field: the annuaire column it copies
@@ -243,11 +242,9 @@ def _ecole_parse(
 
 def _uai(uai: str) -> str:
     """The UAI, checked: 7 digits, then the letter of their value modulo 23."""
-    if not UAI_RE.fullmatch(uai):
-        raise RowError(f"UAI « {uai} » mal formée (7 chiffres et une lettre de contrôle attendus)")
-    letter = UAI_CHECK_LETTERS[int(uai[:7]) % 23]
-    if uai[7] != letter:
-        raise RowError(f"UAI « {uai} » : lettre de contrôle erronée ({letter} attendue)")
+    problem = uai_problem(uai)
+    if problem:
+        raise RowError(problem)
     return uai
 
 

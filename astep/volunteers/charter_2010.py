@@ -7,7 +7,7 @@ is published by La main à la pâte (charte_accompagnement.pdf).
 import datetime
 
 VERSION = "2010"
-PUBLISHED_ON = datetime.date(2010, 6, 8)
+EFFECTIVE_ON = datetime.date(2010, 6, 8)
 TEXT = """Charte de l'accompagnement en science et technologie à l'école primaire
 
 En signant cette charte, l'accompagnateur ou l'accompagnatrice s'engage à :
@@ -25,5 +25,5 @@ En signant cette charte, l'accompagnateur ou l'accompagnatrice s'engage à :
 def charter_2010_publish(*, version_model) -> None:
     """Publish the 2010 charter version if it is missing (takes the model class)."""
     version_model.objects.get_or_create(
-        version=VERSION, defaults={"published_on": PUBLISHED_ON, "text": TEXT}
+        version=VERSION, defaults={"effective_on": EFFECTIVE_ON, "text": TEXT}
     )

@@ -1,99 +1,288 @@
-"""Volunteers (accompanists): their profile, eligibility, and the signed charter."""
+"""Volunteers (accompanists): their profile, the review of their level, the signed charter."""
+
+import uuid
+from datetime import date
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from astep.volunteers.eligibility import Field, Level, Verdict
+from astep.accounts.models import Role
+from astep.accounts.scopes import territory_filter
+from astep.volunteers.eligibility import Field, Level, Status, Verdict, adult_from
 
 
-class Status(models.TextChoices):
-    STUDENT = "student", _("Étudiant·e")
-    RESEARCHER = "researcher", _("Chercheur·e ou enseignant·e-chercheur·e")
-    ENGINEER = "engineer", _("Ingénieur·e")
-    TECHNICIAN = "technician", _("Technicien·ne")
-    OTHER = "other", _("Autre")
+def proofs_storage():
+    """The private storage of proofs of level: outside the public media tree, no URL."""
+    return storages["proofs"]
+
+
+def proof_name(instance, filename: str) -> str:
+    """A random file name keeping only the (already checked) extension."""
+    return f"{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Step(models.TextChoices):
+    """The onboarding steps after the account, in order; the URL slug is the value."""
+
+    PROFILE = "profil", _("Profil")
+    LEVEL = "niveau", _("Niveau et justificatif")
+    AVAILABILITY = "disponibilites", _("Disponibilités")
+    CHARTER = "charte", _("Charte")
+
+
+class ReviewStatus(models.TextChoices):
+    """Where the correspondent's review of the level stands ("" = level not yet sent)."""
+
+    AWAITING_ATTESTATION = "awaiting_attestation", _("Attestation de l'organisme attendue")
+    PENDING = "pending", _("À valider")
+    CORRECTION = "correction", _("Correction demandée")
+    VALIDATED = "validated", _("Validé")
+    REFUSED = "refused", _("Refusé")
+
+
+class ProofKind(models.TextChoices):
+    DIPLOMA = "diploma", _("un diplôme ou un certificat de scolarité")
+    ATTESTATION = "attestation", _("une attestation de l'organisme")
+
+
+class Month(models.IntegerChoices):
+    """Months of the school year, September to June."""
+
+    SEPTEMBER = 9, _("septembre")
+    OCTOBER = 10, _("octobre")
+    NOVEMBER = 11, _("novembre")
+    DECEMBER = 12, _("décembre")
+    JANUARY = 1, _("janvier")
+    FEBRUARY = 2, _("février")
+    MARCH = 3, _("mars")
+    APRIL = 4, _("avril")
+    MAY = 5, _("mai")
+    JUNE = 6, _("juin")
 
 
 class VolunteerProfileQuerySet(models.QuerySet):
     def proposable(self) -> "VolunteerProfileQuerySet":
-        """Profiles that may be proposed: eligible, with the current charter signed."""
-        current = CharterVersion.objects.current()
-        if current is None:
-            return self.none()
-        return self.filter(
-            verdict=Verdict.ELIGIBLE,
-            user__charter_signatures__version=current,
-            commune__isnull=False,
+        """Profiles that may be proposed: every onboarding step done and the level validated.
+
+        Level validated by the correspondent (and not refused by the rules), availability
+        given, the charter version in force (or a later one) signed, the account active.
+        """
+        signed = CharterSignature.objects.in_force().filter(user=OuterRef("user"))
+        return (
+            self.filter(
+                Exists(signed),
+                review_status=ReviewStatus.VALIDATED,
+                user__is_active=True,
+                commune__isnull=False,
+            )
+            .exclude(verdict=Verdict.REFUSED)
+            .exclude(half_days=[])
+            .exclude(free_months=[])
         )
+
+    def for_user(self, user) -> "VolunteerProfileQuerySet":
+        """Profiles `user` may see: their own, their organisation's, or their territory's.
+
+        The territory of a volunteer is the département of the commune they live in.
+        """
+        if user.role == Role.VOLUNTEER:
+            return self.filter(user=user)
+        if user.role == Role.SCIENTIFIC_CORRESPONDENT:
+            if user.organisation_id is None:
+                return self.none()
+            return self.filter(organisation_id=user.organisation_id)
+        territory = territory_filter(user, "commune")
+        if territory is None or user.role == Role.CIRCONSCRIPTION_INSPECTOR:
+            return self.none()
+        return self.filter(**territory)
 
 
 class VolunteerProfile(models.Model):
-    """What a volunteer declares: identity facts, level, where they live and when they are free.
+    """What a volunteer declares, step by step, and where the review of their level stands.
 
-    `verdict` and `refusal_reasons` are the last result of the eligibility rules, stored
-    so that the matching can filter on them.
+    Every declared field may be empty until its step is done: a profile is proposed only
+    once `proposable()` holds. `verdict` and `refusal_reasons` are the last result of the
+    rules of circular 2010-083 (`eligibility.py`); `review_status` is the correspondent's
+    decision on the level and its proof.
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile"
     )
-    birth_date = models.DateField(_("date de naissance"))
-    level = models.CharField(
-        _("plus haut niveau validé en sciences ou technologie"),
-        max_length=20,
-        choices=Level.choices,
-    )
-    field = models.CharField(_("domaine"), max_length=30, choices=Field.choices)
-    status = models.CharField(_("situation"), max_length=20, choices=Status.choices)
-    organisation = models.CharField(
-        _("organisme"),
-        max_length=200,
+    # Step "profil"
+    birth_date = models.DateField(_("date de naissance"), null=True)
+    status = models.CharField(_("situation"), max_length=20, choices=Status.choices, blank=True)
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        help_text=_("Université, école, laboratoire, entreprise ou association."),
+        related_name="volunteers",
+        verbose_name=_("organisme"),
     )
     commune = models.ForeignKey(
         "territory.Commune", on_delete=models.PROTECT, verbose_name=_("commune"), null=True
     )
+    # Step "niveau"
+    level = models.CharField(
+        _("plus haut niveau validé en sciences ou technologie"),
+        max_length=20,
+        choices=Level.choices,
+        blank=True,
+    )
+    field = models.CharField(_("domaine"), max_length=30, choices=Field.choices, blank=True)
+    diploma = models.CharField(
+        _("intitulé du diplôme ou de la formation"), max_length=200, blank=True
+    )
+    experience = models.TextField(_("expérience équivalente"), blank=True)
+    verdict = models.CharField(_("éligibilité"), max_length=20, choices=Verdict.choices, blank=True)
+    refusal_reasons = models.JSONField(default=list, blank=True)
+    proof_kind = models.CharField(
+        _("justificatif"), max_length=20, choices=ProofKind.choices, blank=True
+    )
+    proof_file = models.FileField(
+        _("justificatif"), storage=proofs_storage, upload_to=proof_name, blank=True
+    )
+    proof_content_type = models.CharField(max_length=40, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attested_at = models.DateTimeField(_("attesté le"), null=True, blank=True)
+    review_status = models.CharField(
+        _("validation du niveau"), max_length=20, choices=ReviewStatus.choices, blank=True
+    )
+    review_message = models.TextField(_("message du correspondant"), blank=True)
+    submitted_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
+    # Step "disponibilites"
+    half_days = models.JSONField(_("demi-journées disponibles"), default=list)
+    free_months = models.JSONField(_("mois disponibles"), default=list)
     max_distance_km = models.PositiveSmallIntegerField(
         _("distance maximale de déplacement (km)"), default=20
     )
-    half_days = models.JSONField(_("demi-journées disponibles"), default=list)
-    verdict = models.CharField(_("éligibilité"), max_length=20, choices=Verdict.choices)
-    refusal_reasons = models.JSONField(default=list, blank=True)
+    max_modules = models.PositiveSmallIntegerField(
+        _("nombre de modules possibles cette année"), default=1
+    )
+    preferred_levels = models.JSONField(_("niveaux de classe préférés"), default=list, blank=True)
+    preferred_themes = models.JSONField(_("thèmes préférés"), default=list, blank=True)
+    wants_pair = models.BooleanField(_("souhaite intervenir en binôme"), default=False)
+    pair_with = models.CharField(_("avec qui"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VolunteerProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profil d'accompagnateur")
+        indexes = [models.Index(fields=["review_status"])]
 
     def __str__(self) -> str:
         return str(self.user)
 
+    def next_step(self, *, charter_signed: bool) -> Step | None:
+        """The first onboarding step still to do, or None when all are done."""
+        if self.birth_date is None or not self.status or self.commune_id is None:
+            return Step.PROFILE
+        if self.review_status in ("", ReviewStatus.CORRECTION, ReviewStatus.REFUSED):
+            return Step.LEVEL
+        if not self.half_days or not self.free_months:
+            return Step.AVAILABILITY
+        if not charter_signed:
+            return Step.CHARTER
+        return None
+
+    def is_adult_on(self, day: date) -> bool | None:
+        """Whether the volunteer is 18 or over on `day` (None without a birth date).
+
+        What others see instead of the birth date (circular 2010-083: an adult).
+        """
+        if self.birth_date is None:
+            return None
+        return adult_from(self.birth_date) <= day
+
+    @property
+    def is_adult(self) -> bool | None:
+        return self.is_adult_on(timezone.localdate())
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Niveau envoyé pour validation")
+    ATTESTED = "attested", _("Niveau attesté par l'organisme")
+    VALIDATED = "validated", _("Niveau validé")
+    REFUSED = "refused", _("Niveau refusé")
+    CORRECTION = "correction", _("Correction demandée")
+    CHARTER_SIGNED = "charter_signed", _("Charte signée")
+
+
+class VolunteerEvent(models.Model):
+    """One line of a volunteer's history: what happened, when, by whom, with which message."""
+
+    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("événement"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("événement de l'accompagnateur")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
 
 class CharterVersionQuerySet(models.QuerySet):
-    def current(self) -> "CharterVersion | None":
-        """The version in force: the latest published one, or None before any is published."""
-        return self.order_by("-published_on", "-pk").first()
+    def current(self, today: date | None = None) -> "CharterVersion | None":
+        """The version in force on `today` (default: today), or None before any."""
+        today = today or timezone.localdate()
+        return self.filter(effective_on__lte=today).order_by("-effective_on", "-pk").first()
+
+    def latest_published(self) -> "CharterVersion | None":
+        """The newest version, in force or announced: the one a volunteer is asked to sign."""
+        return self.order_by("-effective_on", "-pk").first()
 
 
 class CharterVersion(models.Model):
-    """A version of the *Charte de l'accompagnement en science et technologie à l'école primaire*."""
+    """A version of the *Charte de l'accompagnement en science et technologie à l'école primaire*.
+
+    From `effective_on`, a volunteer must have signed this version to be proposed.
+    """
 
     version = models.CharField(_("version"), max_length=20, unique=True)
-    published_on = models.DateField(_("date de publication"))
+    effective_on = models.DateField(_("en vigueur à partir du"))
     text = models.TextField(_("texte"))
+    published_at = models.DateTimeField(_("publiée le"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = CharterVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_on"]
+        ordering = ["-effective_on"]
         verbose_name = _("version de la charte")
         verbose_name_plural = _("versions de la charte")
 
     def __str__(self) -> str:
         return f"Charte v{self.version}"
+
+
+class CharterSignatureQuerySet(models.QuerySet):
+    def in_force(self, today: date | None = None) -> "CharterSignatureQuerySet":
+        """Signatures of the version in force on `today`, or of a later, announced one."""
+        current = CharterVersion.objects.current(today)
+        if current is None:
+            return self.none()
+        return self.filter(version__effective_on__gte=current.effective_on)
 
 
 class CharterSignature(models.Model):
@@ -106,6 +295,8 @@ class CharterSignature(models.Model):
     full_name = models.CharField(_("nom complet saisi"), max_length=300)
     signed_at = models.DateTimeField(_("signée le"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True)
+
+    objects = CharterSignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature de la charte")

@@ -1,10 +1,14 @@
 from django.db import migrations
 
-from astep.volunteers.charter_2010 import charter_2010_publish
+from astep.volunteers import charter_2010
 
 
 def publish(apps, schema_editor):
-    charter_2010_publish(version_model=apps.get_model("volunteers", "CharterVersion"))
+    # Frozen at this migration's schema: the date field was then called published_on.
+    apps.get_model("volunteers", "CharterVersion").objects.get_or_create(
+        version=charter_2010.VERSION,
+        defaults={"published_on": charter_2010.EFFECTIVE_ON, "text": charter_2010.TEXT},
+    )
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,124 @@
+"""The user's data rights (RGPD): the privacy page, their data, its export, the account deletion."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from astep.accounts.data_rights import (
+    GRACE,
+    INACTIVITY,
+    account_is_self_managed,
+    user_anonymise,
+    user_export,
+)
+from astep.accounts.models import User
+from astep.forms import submit_helper
+from astep.volunteers.models import VolunteerProfile
+
+EXPORT_FILENAME = "mes-donnees-astep.zip"
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm the deletion of one's account: the current password and an acknowledgement."""
+
+    password = forms.CharField(
+        label="Votre mot de passe actuel",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=(
+            "Je comprends que mon compte sera anonymisé définitivement "
+            "et que je ne pourrai plus m'y connecter."
+        ),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = submit_helper("Supprimer définitivement mon compte")
+        self.helper.form_action = reverse("accounts:account_delete")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Ce mot de passe n'est pas le bon.", code="wrong_password")
+        return password
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The public page: what the portal keeps, why, how long, who sees it, your rights."""
+    return render(
+        request,
+        "accounts/privacy.html",
+        {
+            "title": "Données personnelles",
+            "inactivity_years": INACTIVITY.days // 365,
+            "grace_days": GRACE.days,
+        },
+    )
+
+
+@login_required
+def data(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's rights: download their data, delete their account."""
+    return _data_page(request, AccountDeleteForm(user=request.user))
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Download the zip of one's own data (RGPD art. 15 and 20)."""
+    response = HttpResponse(user_export(user=request.user), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Anonymise one's own account once the password is typed again (RGPD art. 17).
+
+    Managed accounts (correspondents, inspectors, national staff) get 403: their
+    administrator closes them.
+    """
+    if not account_is_self_managed(user=request.user):
+        return _data_page(request, None, status=403)
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _data_page(request, form)
+    user_anonymise(user=request.user, now=timezone.now())
+    logout(request)
+    messages.success(
+        request,
+        "Votre compte a été supprimé : vos informations personnelles sont effacées. "
+        "Les modules auxquels vous avez participé restent comptés, sans votre nom.",
+    )
+    return redirect("home")
+
+
+def _data_page(
+    request: HttpRequest, form: AccountDeleteForm | None, status: int = 200
+) -> HttpResponse:
+    self_managed = account_is_self_managed(user=request.user)
+    return render(
+        request,
+        "accounts/data.html",
+        {
+            "title": "Mes données",
+            "profile": VolunteerProfile.objects.filter(user=request.user).first(),
+            "self_managed": self_managed,
+            "form": form if self_managed else None,
+            "refused": status == 403,
+            "inactivity_years": INACTIVITY.days // 365,
+            "grace_days": GRACE.days,
+        },
+        status=status,
+    )
