@@ -24,6 +24,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 
 from astep.accounts.models import Role, User
@@ -121,7 +122,7 @@ def _rows_about(user: User) -> list[models.Model]:
     return sorted(rows, key=lambda obj: (obj._meta.label, obj.pk))
 
 
-def _files_of(rows: list[models.Model]) -> list:
+def _files_of(rows: list[models.Model]) -> list[FieldFile]:
     """The stored files (FieldFile) of `rows` that have a name."""
     files = []
     for row in rows:

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from astep.accounts.data_rights import user_export
 from astep.accounts.models import Role, User
-from astep.modules.models import Module, Session as ModuleSession
+from astep.modules.models import Module
+from astep.modules.models import Session as ModuleSession
 from astep.volunteers.models import CharterSignature, VolunteerEvent, VolunteerProfile
 from matching.models import Proposal, ProposalStatus
 from surveys.figures import figures_by_departement
@@ -117,9 +118,7 @@ def rows_about(user: User) -> list:
     ]
 
 
-def test_the_export_holds_every_field_of_every_row_about_the_volunteer(
-    volunteer, proofs_cleanup
-):
+def test_the_export_holds_every_field_of_every_row_about_the_volunteer(volunteer, proofs_cleanup):
     _, exported = export_of(volunteer)
 
     expected = rows_about(volunteer)
@@ -169,7 +168,9 @@ def test_the_export_holds_nothing_about_another_volunteer(
         assert secret not in text
     assert ("accounts.user", other_volunteer.pk) not in exported
     assert ("volunteers.volunteerprofile", other_volunteer.volunteer_profile.pk) not in exported
-    assert all(name == "donnees.json" or name.startswith("documents/") for name in archive.namelist())
+    assert all(
+        name == "donnees.json" or name.startswith("documents/") for name in archive.namelist()
+    )
 
 
 def test_a_volunteer_downloads_their_own_data_as_a_zip(
@@ -210,7 +211,11 @@ def test_the_privacy_page_is_public_and_says_what_is_kept_and_how_long(client, d
 
 @pytest.mark.parametrize(
     ("method", "name"),
-    [("get", "accounts:data"), ("get", "accounts:data_export"), ("post", "accounts:account_delete")],
+    [
+        ("get", "accounts:data"),
+        ("get", "accounts:data_export"),
+        ("post", "accounts:account_delete"),
+    ],
 )
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db, method, name):
     response = getattr(client, method)(reverse(name))
