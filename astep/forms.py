@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 
 
@@ -17,3 +18,10 @@ def submit_helper(label: str, *, form_tag: bool = True) -> FormHelper:
     helper.form_tag = form_tag
     helper.add_input(Submit("submit", label))
     return helper
+
+
+def checkboxes(label: str, choices, *, required: bool = True) -> forms.MultipleChoiceField:
+    """A list of DSFR checkboxes, one per choice (half-days, levels, themes…)."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=required
+    )

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,7 +178,6 @@ LOGGING = {
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Periodic tasks, run by `celery -A astep beat`; hours are CELERY_TIMEZONE (Europe/Paris).
-from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "accounts-retention": {

@@ -1,7 +1,9 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from astep.accounts.models import Role
+from astep.accounts.models import Role, User
+from astep.forms import submit_helper
 
 SELF_SERVICE_ROLES = [
     (
@@ -32,3 +34,31 @@ class SignupForm(forms.Form):
         user.last_name = self.cleaned_data["last_name"]
         user.role = self.cleaned_data["role"]
         user.save()
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm the deletion of one's account: the current password and an acknowledgement."""
+
+    password = forms.CharField(
+        label="Votre mot de passe actuel",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=(
+            "Je comprends que mon compte sera anonymisé définitivement "
+            "et que je ne pourrai plus m'y connecter."
+        ),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = submit_helper("Supprimer définitivement mon compte")
+        self.helper.form_action = reverse("accounts:account_delete")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Ce mot de passe n'est pas le bon.", code="wrong_password")
+        return password

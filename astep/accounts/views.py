@@ -1,12 +1,10 @@
 """The user's data rights (RGPD): the privacy page, their data, its export, the account deletion."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,39 +15,10 @@ from astep.accounts.data_rights import (
     user_anonymise,
     user_export,
 )
-from astep.accounts.models import User
-from astep.forms import submit_helper
+from astep.accounts.forms import AccountDeleteForm
 from astep.volunteers.models import VolunteerProfile
 
 EXPORT_FILENAME = "mes-donnees-astep.zip"
-
-
-class AccountDeleteForm(forms.Form):
-    """Confirm the deletion of one's account: the current password and an acknowledgement."""
-
-    password = forms.CharField(
-        label="Votre mot de passe actuel",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    understood = forms.BooleanField(
-        label=(
-            "Je comprends que mon compte sera anonymisé définitivement "
-            "et que je ne pourrai plus m'y connecter."
-        ),
-    )
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.helper = submit_helper("Supprimer définitivement mon compte")
-        self.helper.form_action = reverse("accounts:account_delete")
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("Ce mot de passe n'est pas le bon.", code="wrong_password")
-        return password
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

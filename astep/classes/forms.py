@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from astep.classes.models import AccompanimentRequest, Level, SchoolClass
-from astep.forms import submit_helper
+from astep.forms import checkboxes, submit_helper
 from astep.half_days import HalfDay
 
 SESSIONS_MIN, SESSIONS_MAX = 5, 7  # circular 2010-083: "généralement sur 5 à 7 séances"
@@ -49,11 +49,7 @@ class SchoolClassForm(forms.ModelForm):
 
 
 class RequestForm(forms.ModelForm):
-    half_days = forms.MultipleChoiceField(
-        label=_("Demi-journées qui conviennent"),
-        choices=HalfDay.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    half_days = checkboxes(_("Demi-journées qui conviennent"), HalfDay.choices)
 
     class Meta:
         model = AccompanimentRequest

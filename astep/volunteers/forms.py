@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from astep.classes.models import Level as ClassLevel
 from astep.classes.models import Theme
-from astep.forms import submit_helper
+from astep.forms import checkboxes, submit_helper
 from astep.half_days import HalfDay
 from astep.partners.models import Organisation
 from astep.territory.models import Commune
@@ -129,29 +129,17 @@ class LevelStepForm(forms.ModelForm):
 class AvailabilityStepForm(forms.ModelForm):
     """Step "disponibilites": when, how far, how many modules, preferences."""
 
-    half_days = forms.MultipleChoiceField(
-        label=_("Demi-journées où vous êtes disponible"),
-        choices=HalfDay.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    half_days = checkboxes(_("Demi-journées où vous êtes disponible"), HalfDay.choices)
     free_months = forms.TypedMultipleChoiceField(
         label=_("Mois où vous êtes disponible"),
         choices=Month.choices,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    preferred_levels = forms.MultipleChoiceField(
-        label=_("Niveaux de classe préférés (facultatif)"),
-        choices=ClassLevel.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    preferred_levels = checkboxes(
+        _("Niveaux de classe préférés (facultatif)"), ClassLevel.choices, required=False
     )
-    preferred_themes = forms.MultipleChoiceField(
-        label=_("Thèmes préférés (facultatif)"),
-        choices=Theme.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    preferred_themes = checkboxes(_("Thèmes préférés (facultatif)"), Theme.choices, required=False)
 
     class Meta:
         model = VolunteerProfile
