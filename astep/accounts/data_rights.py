@@ -26,9 +26,11 @@ from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 
 from astep.accounts.models import Role, User
 from astep.accounts.services import user_notify
+from astep.volunteers.charter import charter_pdf
 from astep.volunteers.models import CharterSignature, VolunteerEvent, VolunteerProfile
 from astep.volunteers.proofs import proof_discard
 from matching.models import Proposal, ProposalStatus
@@ -72,7 +74,8 @@ def user_export(*, user: User) -> bytes:
 
     The zip holds `donnees.json`, a list of rows in Django's serialization format
     ({"model": "app.model", "pk": …, "fields": {…}}), sorted by model then pk, and
-    `documents/<file name>` for every file a row stores (the proof of level).
+    `documents/<file name>` for every file a row stores (the proof of level), the signed
+    charters as PDF, and `LISEZMOI.txt` (French) explaining the format.
 
     The rows are found generically, as the admin finds what deleting the user would
     touch: the user, the rows deleted with them (CASCADE: profile, events, charter
@@ -94,6 +97,12 @@ def user_export(*, user: User) -> bytes:
             "donnees.json",
             json.dumps(records, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         )
+        archive.writestr("LISEZMOI.txt", render_to_string("accounts/export_readme.txt"))
+        for signature in CharterSignature.objects.filter(user=user).select_related("version"):
+            archive.writestr(
+                f"documents/charte-astep-v{signature.version.version}.pdf",
+                charter_pdf(signature=signature),
+            )
         for stored in _files_of(rows):
             try:
                 with stored.open("rb") as handle:

@@ -158,6 +158,13 @@ def test_the_export_holds_the_proof_document_with_the_same_bytes(volunteer, proo
     assert archive.read(f"documents/{name}") == PROOF
 
 
+def test_the_export_holds_the_signed_charter_as_pdf_and_a_french_readme(volunteer, proofs_cleanup):
+    archive, _ = export_of(volunteer)
+
+    assert archive.read("documents/charte-astep-v2010.pdf").startswith(b"%PDF")
+    assert "Vos données sur le portail ASTEP" in archive.read("LISEZMOI.txt").decode()
+
+
 def test_the_export_holds_nothing_about_another_volunteer(
     volunteer, other_volunteer, proofs_cleanup
 ):
@@ -169,7 +176,8 @@ def test_the_export_holds_nothing_about_another_volunteer(
     assert ("accounts.user", other_volunteer.pk) not in exported
     assert ("volunteers.volunteerprofile", other_volunteer.volunteer_profile.pk) not in exported
     assert all(
-        name == "donnees.json" or name.startswith("documents/") for name in archive.namelist()
+        name in ("donnees.json", "LISEZMOI.txt") or name.startswith("documents/")
+        for name in archive.namelist()
     )
 
 

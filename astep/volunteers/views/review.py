@@ -71,7 +71,7 @@ def detail(request, pk):
         else:
             messages.success(
                 request,
-                _("Décision enregistrée : %(name)s en est informé par e-mail.")
+                _("Décision enregistrée : %(name)s en est informé·e par e-mail.")
                 % {"name": profile.user},
             )
             return redirect("volunteers:queue")
