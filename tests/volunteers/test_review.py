@@ -209,3 +209,16 @@ def test_a_volunteer_who_turns_18_after_the_module_start_is_not_a_candidate(db):
         period_start=start + timedelta(days=2), period_end=start + timedelta(days=90)
     )
     assert minor.pk in {c.profile.pk for c in candidates_for(later)}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_organisation_page_keeps_its_query_budget(
+    client, db, django_assert_max_num_queries, count
+):
+    university = OrganisationFactory()
+    for _ in range(count):
+        VolunteerProfileFactory(organisation=university, review_status="awaiting_attestation")
+    client.force_login(UserFactory(role=Role.SCIENTIFIC_CORRESPONDENT, organisation=university))
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("volunteers:organisation"))
+    assert response.content.decode().count("J'atteste son niveau") == min(count, 25)
