@@ -28,7 +28,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 
-from astep.accounts.models import Role, User
+from astep.accounts.models import SELF_REGISTERED_ROLES, User
 from astep.accounts.services import user_notify
 from astep.volunteers.charter import charter_pdf
 from astep.volunteers.models import CharterSignature, VolunteerEvent, VolunteerProfile
@@ -44,10 +44,6 @@ INACTIVITY = timedelta(days=730)
 # The time the warned holder has to log in and keep their account.
 GRACE = timedelta(days=30)
 
-# Accounts people open themselves. Correspondents, inspectors and national staff get
-# their account, role and scope from an administrator, who also closes it.
-SELF_REGISTERED_ROLES = (Role.TEACHER, Role.VOLUNTEER)
-
 NOT_EXPORTED = "(non exporté)"
 ANONYMOUS_NAME = "Anonyme"
 DECLINED_ON_DELETION = "Compte de l'accompagnateur supprimé."
@@ -59,14 +55,6 @@ class RetentionResult:
 
     warned: int
     anonymised: int
-
-
-def account_is_self_managed(*, user: User) -> bool:
-    """Whether `user` manages their own account (teacher or volunteer, not staff).
-
-    Only they may delete it themselves; the others are managed by an administrator.
-    """
-    return user.role in SELF_REGISTERED_ROLES and not user.is_staff
 
 
 def user_export(*, user: User) -> bytes:

@@ -2,19 +2,13 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from astep.accounts.models import Role, User
+from astep.accounts.models import SELF_REGISTERED_ROLES, Role, User
 from astep.forms import submit_helper
 
-SELF_SERVICE_ROLES = [
-    (
-        Role.TEACHER.value,
-        _("Je suis professeur ou professeure des écoles et je cherche un accompagnement"),
-    ),
-    (
-        Role.VOLUNTEER.value,
-        _("Je suis étudiant·e ou scientifique et je souhaite accompagner une classe"),
-    ),
-]
+SIGNUP_LABELS = {
+    Role.TEACHER: _("Je suis professeur ou professeure des écoles et je cherche un accompagnement"),
+    Role.VOLUNTEER: _("Je suis étudiant·e ou scientifique et je souhaite accompagner une classe"),
+}
 
 
 class SignupForm(forms.Form):
@@ -26,7 +20,9 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     role = forms.ChoiceField(
-        label=_("Vous êtes"), choices=SELF_SERVICE_ROLES, widget=forms.RadioSelect
+        label=_("Vous êtes"),
+        choices=[(role.value, SIGNUP_LABELS[role]) for role in SELF_REGISTERED_ROLES],
+        widget=forms.RadioSelect,
     )
 
     def signup(self, request, user) -> None:

@@ -18,6 +18,11 @@ class Role(models.TextChoices):
     NATIONAL = "national", _("DGESCO — pilotage national")
 
 
+# Accounts people open themselves (sign-up). Correspondents, inspectors and national
+# staff get their account, role and scope from an administrator, who also closes it.
+SELF_REGISTERED_ROLES = (Role.TEACHER, Role.VOLUNTEER)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -81,3 +86,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def manages_own_account(self) -> bool:
+        """Whether the user opened and may delete their account (teacher or volunteer, not staff)."""
+        return self.role in SELF_REGISTERED_ROLES and not self.is_staff

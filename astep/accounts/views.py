@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 from astep.accounts.data_rights import (
     GRACE,
     INACTIVITY,
-    account_is_self_managed,
     user_anonymise,
     user_export,
 )
@@ -58,7 +57,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     Managed accounts (correspondents, inspectors, national staff) get 403: their
     administrator closes them.
     """
-    if not account_is_self_managed(user=request.user):
+    if not request.user.manages_own_account:
         return _data_page(request, None, status=403)
     form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -76,7 +75,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 def _data_page(
     request: HttpRequest, form: AccountDeleteForm | None, status: int = 200
 ) -> HttpResponse:
-    self_managed = account_is_self_managed(user=request.user)
+    self_managed = request.user.manages_own_account
     return render(
         request,
         "accounts/data.html",

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from PIL import ImageFile
 
 from astep.accounts.models import Role, User
@@ -64,6 +66,22 @@ def charter_recipients(*, version: CharterVersion) -> QuerySet[User]:
     )
 
 
+def charter_date_problem(*, effective_on: date) -> str | None:
+    """Why a new version cannot come into force on `effective_on` (French), or None.
+
+    The date is today (Paris) or later, and not before the newest version published.
+    """
+    if effective_on < timezone.localdate():
+        return _("La date d'entrée en vigueur ne peut pas être passée.")
+    latest = CharterVersion.objects.latest_published()
+    if latest is not None and effective_on < latest.effective_on:
+        return _(
+            "La version %(version)s entre déjà en vigueur le %(date)s : choisissez cette date "
+            "ou une date ultérieure."
+        ) % {"version": latest.version, "date": date_format(latest.effective_on, "j F Y")}
+    return None
+
+
 def charter_publish(*, version: str, effective_on: date, text: str, by: User) -> CharterVersion:
     """Publish charter version `version` (a label such as "2025"), in force from `effective_on`.
 
@@ -74,11 +92,9 @@ def charter_publish(*, version: str, effective_on: date, text: str, by: User) ->
     date is too early or the label is taken (the publishing form checks both first).
     """
     today = timezone.localdate()
-    if effective_on < today:
-        raise ValueError(f"A charter version cannot take effect in the past ({effective_on}).")
-    latest = CharterVersion.objects.latest_published()
-    if latest is not None and effective_on < latest.effective_on:
-        raise ValueError(f"Version {latest.version} already takes effect on {latest.effective_on}.")
+    problem = charter_date_problem(effective_on=effective_on)
+    if problem:
+        raise ValueError(problem)
     if CharterVersion.objects.filter(version=version).exists():
         raise ValueError(f"Charter version {version!r} already exists.")
     with transaction.atomic():

@@ -8,6 +8,7 @@ import datetime
 
 VERSION = "2010"
 EFFECTIVE_ON = datetime.date(2010, 6, 8)
+PUBLISHED_AT = datetime.datetime(2010, 6, 8, 10, 0, tzinfo=datetime.UTC)
 TEXT = """Charte de l'accompagnement en science et technologie à l'école primaire
 
 En signant cette charte, l'accompagnateur ou l'accompagnatrice s'engage à :
@@ -25,5 +26,6 @@ En signant cette charte, l'accompagnateur ou l'accompagnatrice s'engage à :
 def charter_2010_publish(*, version_model) -> None:
     """Publish the 2010 charter version if it is missing (takes the model class)."""
     version_model.objects.get_or_create(
-        version=VERSION, defaults={"effective_on": EFFECTIVE_ON, "text": TEXT}
+        version=VERSION,
+        defaults={"effective_on": EFFECTIVE_ON, "published_at": PUBLISHED_AT, "text": TEXT},
     )

@@ -1,6 +1,7 @@
 """The onboarding steps of a volunteer, one form per step, and the correspondent's decision."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from astep.classes.models import Level as ClassLevel
@@ -9,8 +10,9 @@ from astep.forms import checkboxes, submit_helper
 from astep.half_days import HalfDay
 from astep.partners.models import Organisation
 from astep.territory.models import Commune
+from astep.volunteers.charter import charter_date_problem
 from astep.volunteers.eligibility import Level
-from astep.volunteers.models import Month, ProofKind, VolunteerProfile
+from astep.volunteers.models import CharterVersion, Month, ProofKind, VolunteerProfile
 from astep.volunteers.proofs import MAX_PROOF_BYTES, proof_clean
 
 
@@ -177,8 +179,12 @@ class AvailabilityStepForm(forms.ModelForm):
 
 
 class CharterSignForm(forms.Form):
+    """The signature: read and accepted, the account's name typed; `version` names the
+    version shown, so that a version published meanwhile is never signed unread."""
+
     accept = forms.BooleanField(label=_("J'ai lu la charte et je m'engage à la respecter."))
     full_name = forms.CharField(label=_("Votre nom complet, en guise de signature"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, expected_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,6 +201,42 @@ class CharterSignForm(forms.Form):
                 % {"name": self.expected_name}
             )
         return full_name
+
+
+class PublishForm(forms.ModelForm):
+    """A new charter version: its label, the date it comes into force, its full text."""
+
+    class Meta:
+        model = CharterVersion
+        fields = ["version", "effective_on", "text"]
+        widgets = {
+            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 20}),
+        }
+        help_texts = {
+            "version": _("Par exemple 2025 ou 2025.1 : chiffres, lettres, point, tiret."),
+            "effective_on": _(
+                "Aujourd'hui ou plus tard. À partir de cette date, seuls les accompagnateurs "
+                "qui ont signé cette version peuvent être proposés."
+            ),
+        }
+
+    def __init__(self, *args, latest: CharterVersion | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest = latest
+        self.fields["version"].validators.append(
+            RegexValidator(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", _("Chiffres, lettres, point et tiret."))
+        )
+        if latest is not None:
+            self.initial.setdefault("text", latest.text)
+        self.helper = submit_helper(_("Publier cette version"))
+
+    def clean_effective_on(self):
+        effective_on = self.cleaned_data["effective_on"]
+        problem = charter_date_problem(effective_on=effective_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return effective_on
 
 
 class DecisionForm(forms.Form):

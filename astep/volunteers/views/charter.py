@@ -1,83 +1,25 @@
 """The charter pages: signing it, the signed copy as a PDF, publishing a new version."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.validators import RegexValidator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
-from astep.forms import submit_helper
 from astep.volunteers.charter import (
     charter_pdf,
     charter_publish,
     charter_recipients,
     charter_sign,
 )
-from astep.volunteers.forms import CharterSignForm
+from astep.volunteers.forms import CharterSignForm, PublishForm
 from astep.volunteers.models import CharterSignature, CharterVersion
-
-
-class SignForm(CharterSignForm):
-    """The signing form, naming the version shown so that a version published meanwhile
-    is never signed unread."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class PublishForm(forms.ModelForm):
-    """A new charter version: its label, the date it comes into force, its full text."""
-
-    class Meta:
-        model = CharterVersion
-        fields = ["version", "effective_on", "text"]
-        widgets = {
-            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "text": forms.Textarea(attrs={"rows": 20}),
-        }
-        help_texts = {
-            "version": gettext_lazy(
-                "Par exemple 2025 ou 2025.1 : chiffres, lettres, point, tiret."
-            ),
-            "effective_on": gettext_lazy(
-                "Aujourd'hui ou plus tard. À partir de cette date, seuls les accompagnateurs "
-                "qui ont signé cette version peuvent être proposés."
-            ),
-        }
-
-    def __init__(self, *args, latest: CharterVersion | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.latest = latest
-        self.fields["version"].validators.append(
-            RegexValidator(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", _("Chiffres, lettres, point et tiret."))
-        )
-        if latest is not None:
-            self.initial.setdefault("text", latest.text)
-        self.helper = submit_helper(_("Publier cette version"))
-
-    def clean_effective_on(self):
-        effective_on = self.cleaned_data["effective_on"]
-        if effective_on < timezone.localdate():
-            raise forms.ValidationError(_("La date d'entrée en vigueur ne peut pas être passée."))
-        if self.latest is not None and effective_on < self.latest.effective_on:
-            raise forms.ValidationError(
-                _(
-                    "La version %(version)s entre déjà en vigueur le %(date)s : choisissez cette date ou une date ultérieure."
-                )
-                % {
-                    "version": self.latest.version,
-                    "date": date_format(self.latest.effective_on, "j F Y"),
-                }
-            )
-        return effective_on
 
 
 @role_required(Role.VOLUNTEER)
@@ -90,7 +32,7 @@ def sign(request):
         .order_by("-signed_at")
     )
     signature = next((s for s in signatures if s.version_id == getattr(version, "pk", None)), None)
-    form = SignForm(
+    form = CharterSignForm(
         request.POST or None,
         expected_name=request.user.get_full_name(),
         initial={"version": getattr(version, "pk", None)},
