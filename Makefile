@@ -6,8 +6,10 @@ SHARED_DATA ?= ../shared/data
 SAMPLE := astep/territory/data/sample
 ANNUAIRE_REAL := $(SHARED_DATA)/fr-en-annuaire-education_35-ille-et-vilaine_2023.csv
 COMMUNES_REAL := $(SHARED_DATA)/communes-france_cog-mairies.csv
+EFFECTIFS_REAL := $(SHARED_DATA)/fr-en-ecoles-effectifs-nb_classes_35-ille-et-vilaine_2019-2022.csv
 ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuaire-sample.csv)
 COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
+EFFECTIFS := $(if $(wildcard $(EFFECTIFS_REAL)),$(EFFECTIFS_REAL),$(SAMPLE)/effectifs-sample.csv)
 
 .PHONY: install run test lint
 
@@ -24,6 +26,7 @@ run: install
 	# exit code 1 = some rows rejected (listed above); the good rows are imported
 	$(PY) manage.py import_communes $(COMMUNES) || [ $$? -eq 1 ]
 	$(PY) manage.py import_annuaire $(ANNUAIRE) || [ $$? -eq 1 ]
+	$(PY) manage.py import_effectifs $(EFFECTIFS) || [ $$? -eq 1 ]
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 

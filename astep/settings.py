@@ -184,4 +184,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "astep.accounts.tasks.accounts_retention_run",
         "schedule": crontab(hour=3, minute=30),
     },
+    "session-reminders": {
+        "task": "astep.modules.tasks.session_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "requests-close-year": {
+        "task": "astep.classes.tasks.requests_close_year",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from astep.accounts.models import Role
-from astep.classes.models import AccompanimentRequest, SchoolClass
-from astep.modules.models import Module
+from astep.classes.models import AccompanimentRequest, RequestStatus, SchoolClass
+from astep.modules.models import Module, Session
 from astep.school_year import current_school_year
 from astep.volunteers.charter import charter_to_sign
 from astep.volunteers.models import (
@@ -15,6 +15,8 @@ from astep.volunteers.models import (
 )
 from matching.models import Proposal, ProposalStatus
 from surveys.models import Campaign, DepartementalSurvey
+
+NEXT_SESSIONS = 5
 
 
 def home(request):
@@ -27,7 +29,16 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "home_anonymous.html", context)
     if user.role == Role.TEACHER:
-        context["classes"] = SchoolClass.objects.filter(teacher=user).count()
+        context.update(
+            classes=SchoolClass.objects.filter(teacher=user).count(),
+            drafts=AccompanimentRequest.objects.filter(
+                school_class__teacher=user, status=RequestStatus.DRAFT
+            ).select_related("school_class__ecole"),
+            requests=AccompanimentRequest.objects.filter(school_class__teacher=user)
+            .exclude(status=RequestStatus.DRAFT)
+            .filter(school_class__school_year=current_school_year())
+            .select_related("school_class__ecole"),
+        )
     elif user.role == Role.VOLUNTEER:
         profile = VolunteerProfile.objects.filter(user=user).first() or VolunteerProfile(user=user)
         context.update(
@@ -59,4 +70,11 @@ def home(request):
     elif user.role == Role.NATIONAL:
         context["campaign"] = Campaign.objects.filter(school_year=current_school_year()).first()
     context["modules"] = Module.objects.for_user(user).count()
+    if user.role in (Role.TEACHER, Role.VOLUNTEER):
+        context["next_sessions"] = (
+            Session.objects.for_user(user)
+            .upcoming()
+            .filter(date__gte=context["today"])
+            .select_related("module__request__school_class__ecole")[:NEXT_SESSIONS]
+        )
     return render(request, "home.html", context)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from astep.accounts.models import User
 from astep.accounts.services import departmental_correspondents, user_notify
 from astep.classes.models import AccompanimentRequest, RequestStatus
+from astep.classes.services import request_transition
 from astep.modules.models import Module
 from astep.modules.services import module_create
 from matching.candidates import candidates_for
@@ -22,7 +23,7 @@ class ProposalError(Exception):
 def proposal_create(
     *, request: AccompanimentRequest, volunteer: User, proposed_by: User
 ) -> Proposal:
-    """Propose `volunteer` for `request` and e-mail the volunteer.
+    """Propose `volunteer` for `request` and e-mail the volunteer (and the teacher).
 
     Raises ProposalError when the request is not waiting for an accompanist or the
     volunteer is not among its candidates (`matching.candidates.candidates_for`).
@@ -41,8 +42,7 @@ def proposal_create(
         proposed_by=proposed_by,
         distance_km=candidate.distance_km,
     )
-    request.status = RequestStatus.PROPOSED
-    request.save(update_fields=["status"])
+    request_transition(request=request, status=RequestStatus.PROPOSED, actor=proposed_by)
     user_notify(
         recipients=[volunteer],
         subject="Une classe vous est proposée",
@@ -61,8 +61,9 @@ def proposal_accept(*, proposal: Proposal, today: date) -> Module:
     """
     proposal = _answer(proposal, ProposalStatus.ACCEPTED)
     request = proposal.request
-    request.status = RequestStatus.MATCHED
-    request.save(update_fields=["status"])
+    request_transition(
+        request=request, status=RequestStatus.MATCHED, actor=proposal.volunteer, notify=False
+    )
     module = module_create(request=request, volunteer=proposal.volunteer, today=today)
     ecole = request.school_class.ecole
     user_notify(
@@ -81,12 +82,11 @@ def proposal_accept(*, proposal: Proposal, today: date) -> Module:
 def proposal_decline(*, proposal: Proposal, reason: str) -> Proposal:
     """Decline a pending proposal with `reason`; the request waits for another volunteer.
 
-    E-mails the departmental correspondents. Raises ProposalError when already answered.
+    E-mails the departmental correspondents (and the teacher that the search goes on). Raises ProposalError when already answered.
     """
     proposal = _answer(proposal, ProposalStatus.DECLINED, reason)
     request = proposal.request
-    request.status = RequestStatus.SUBMITTED
-    request.save(update_fields=["status"])
+    request_transition(request=request, status=RequestStatus.SUBMITTED, actor=proposal.volunteer)
     user_notify(
         recipients=departmental_correspondents(request.school_class.ecole.departement_id),
         subject="Proposition déclinée",

@@ -7,8 +7,10 @@ prioritaire, accompanists).
 
 from collections import defaultdict
 
+from django.db.models import Sum
+
 from astep.modules.models import Module, SessionStatus
-from astep.territory.models import EducationPrioritaire
+from astep.territory.models import EcoleEffectif, EducationPrioritaire
 from astep.volunteers.eligibility import Status
 
 # Column order of surveys and reports, with the French headings.
@@ -59,6 +61,25 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
         _count_classes(figures, classes[departement_id].values())
         _count_volunteers(figures, volunteers[departement_id].values())
     return dict(counts)
+
+
+def territory_classes_by_departement(*, school_year: str, departement_ids=None) -> dict[int, int]:
+    """Count the classes of the écoles with elementary pupils, per département.
+
+    The denominator of the coverage rate: the effectifs (EcoleEffectif) of the rentrée
+    that starts `school_year` ("2022-2023" → rentrée 2022). The ASTEP accompanies
+    elementary classes, so only écoles with elementary pupils (`pupils_elementaire` > 0,
+    ULIS apart) count, with every class they have. Approximation: the file gives no
+    classes per level, so the maternelle classes of an école primaire count too (they
+    are left out for an école maternelle). Returns {departement_id: classes} for the
+    départements whose effectifs of that rentrée are loaded (a département absent from
+    it has none), optionally restricted to `departement_ids`. One query.
+    """
+    effectifs = EcoleEffectif.objects.for_school_year(school_year).filter(pupils_elementaire__gt=0)
+    if departement_ids is not None:
+        effectifs = effectifs.filter(departement_id__in=departement_ids)
+    totals = effectifs.values("departement_id").annotate(classes=Sum("classes")).order_by()
+    return {row["departement_id"]: row["classes"] for row in totals}
 
 
 def _count_classes(figures: dict, school_classes) -> None:

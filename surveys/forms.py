@@ -22,12 +22,18 @@ class SurveyForm(forms.ModelForm):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["school_year", "opens_on", "closes_on"]
+        fields = ["school_year", "opens_on", "closes_on", "sessions_min", "sessions_max"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {"school_year": _("Sous la forme 2025-2026.")}
+        help_texts = {
+            "school_year": _("Sous la forme 2025-2026."),
+            "sessions_max": _(
+                "Bornes du nombre de séances qu'un enseignant peut demander cette année "
+                "(5 à 7 par défaut, circulaire 2010-083)."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
+
+SESSIONS_DEFAULT = (5, 7)  # circular 2010-083: "généralement sur 5 à 7 séances"
 
 
 class Campaign(models.Model):
@@ -16,13 +19,34 @@ class Campaign(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    sessions_min = models.PositiveSmallIntegerField(
+        _("séances par module, au moins"), default=SESSIONS_DEFAULT[0]
+    )
+    sessions_max = models.PositiveSmallIntegerField(
+        _("séances par module, au plus"), default=SESSIONS_DEFAULT[1]
+    )
 
     class Meta:
         ordering = ["-school_year"]
         verbose_name = _("campagne d'enquête")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_min__gte=1, sessions_max__gte=F("sessions_min")),
+                name="campaign_session_bounds_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Campagne {self.school_year}"
+
+    @classmethod
+    def session_bounds(cls, school_year: str) -> tuple[int, int]:
+        """(least, most) sessions a module may have in `school_year` ("2026-2027"): the
+        campaign's bounds, else 5 to 7 (circular 2010-083: "généralement sur 5 à 7 séances")."""
+        bounds = cls.objects.filter(school_year=school_year).values_list(
+            "sessions_min", "sessions_max"
+        )
+        return bounds.first() or SESSIONS_DEFAULT
 
 
 class SurveyStatus(models.TextChoices):

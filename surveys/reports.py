@@ -4,7 +4,12 @@ import csv
 import io
 
 from astep.territory.models import Departement
-from surveys.figures import FIGURES, figures_by_departement, figures_sum
+from surveys.figures import (
+    FIGURES,
+    figures_by_departement,
+    figures_sum,
+    territory_classes_by_departement,
+)
 from surveys.models import Report, Scope
 
 HEADINGS = [
@@ -18,6 +23,8 @@ HEADINGS = [
     *FIGURES.values(),
     "Part de cycle 3 (%)",
     "Part en éducation prioritaire (%)",
+    "Classes du territoire (effectifs)",
+    "Taux de couverture (%)",
 ]
 
 
@@ -27,6 +34,10 @@ def report_rows(report: Report) -> list[list]:
     A département row for every département of the scope (zeros where nothing happened),
     then one row per académie (academic and national reports) and one for France
     (national report). Shares are percentages of accompanied classes, one decimal.
+    The coverage rate is the percentage of the territory's classes (see
+    `territory_classes_by_departement`) that were accompanied. Both are blank for a
+    département without effectifs for the school year, and for an académie or France
+    unless every one of its départements has them: a partial count would inflate the rate.
     """
     departements = Departement.objects.select_related("academie__region_academique")
     if report.scope == Scope.DEPARTEMENT:
@@ -34,19 +45,23 @@ def report_rows(report: Report) -> list[list]:
     elif report.scope == Scope.ACADEMIE:
         departements = departements.filter(academie_id=report.academie_id)
     departements = list(departements.order_by("academie__code", "code"))
-    counts = figures_by_departement(
-        school_year=report.school_year, departement_ids=[d.pk for d in departements]
+    ids = [d.pk for d in departements]
+    counts = figures_by_departement(school_year=report.school_year, departement_ids=ids)
+    territory = territory_classes_by_departement(
+        school_year=report.school_year, departement_ids=ids
     )
     rows, by_academie = [], {}
     for departement in departements:
         figures = counts.get(departement.pk, figures_sum([]))
-        by_academie.setdefault(departement.academie, []).append(figures)
-        rows.append(_row("Département", departement.academie, departement, figures))
+        classes = territory.get(departement.pk)
+        by_academie.setdefault(departement.academie, []).append((figures, classes))
+        rows.append(_row("Département", departement.academie, departement, figures, classes))
     if report.scope != Scope.DEPARTEMENT:
-        for academie, figures in by_academie.items():
-            rows.append(_row("Académie", academie, None, figures_sum(figures)))
+        for academie, pairs in by_academie.items():
+            rows.append(_row("Académie", academie, None, *_total(pairs)))
     if report.scope == Scope.NATIONAL:
-        rows.append(_row("France", None, None, figures_sum(counts.values())))
+        pairs = [pair for pairs in by_academie.values() for pair in pairs]
+        rows.append(_row("France", None, None, *_total(pairs)))
     return rows
 
 
@@ -59,7 +74,13 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _row(level: str, academie, departement, figures: dict) -> list:
+def _total(pairs: list[tuple[dict, int | None]]) -> tuple[dict, int | None]:
+    """Add up (figures, territory classes) pairs; the classes only when all are known."""
+    classes = [classes for _, classes in pairs]
+    return figures_sum(figures for figures, _ in pairs), None if None in classes else sum(classes)
+
+
+def _row(level: str, academie, departement, figures: dict, territory_classes: int | None) -> list:
     region = academie.region_academique if academie else None
     classes = figures["classes"]
     return [
@@ -73,6 +94,8 @@ def _row(level: str, academie, departement, figures: dict) -> list:
         *(_number(figures[key]) for key in FIGURES),
         _share(figures["classes_cycle_3"], classes),
         _share(figures["classes_rep"] + figures["classes_rep_plus"], classes),
+        "" if territory_classes is None else str(territory_classes),
+        _share(classes, territory_classes or 0),
     ]
 
 

@@ -10,6 +10,7 @@ from astep.accounts.services import user_notify
 from astep.territory.models import Departement
 from surveys.figures import figures_by_departement, figures_sum
 from surveys.models import (
+    SESSIONS_DEFAULT,
     Campaign,
     DepartementalSurvey,
     Report,
@@ -21,10 +22,26 @@ from surveys.reports import report_csv
 from surveys.tasks import build_report
 
 
-def campaign_open(*, school_year: str, opens_on: date, closes_on: date, user: User) -> Campaign:
-    """Open the survey campaign of `school_year` ("2025-2026") and notify the correspondents."""
+def campaign_open(
+    *,
+    school_year: str,
+    opens_on: date,
+    closes_on: date,
+    user: User,
+    sessions_min: int = SESSIONS_DEFAULT[0],
+    sessions_max: int = SESSIONS_DEFAULT[1],
+) -> Campaign:
+    """Open the survey campaign of `school_year` ("2025-2026") and notify the correspondents.
+
+    `sessions_min`–`sessions_max` bound the sessions a module may have that year.
+    """
     campaign = Campaign.objects.create(
-        school_year=school_year, opens_on=opens_on, closes_on=closes_on, opened_by=user
+        school_year=school_year,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        opened_by=user,
+        sessions_min=sessions_min,
+        sessions_max=sessions_max,
     )
     user_notify(
         recipients=list(User.objects.filter(role=Role.DEPARTMENTAL_CORRESPONDENT, is_active=True)),

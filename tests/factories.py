@@ -1,6 +1,6 @@
 """factory_boy factories over the real référentiel (départements come from the migration)."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from astep.accounts.models import Role, User
 from astep.classes.models import AccompanimentRequest, SchoolClass
+from astep.modules.models import Module, Session
 from astep.partners.models import Organisation
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
@@ -123,3 +124,28 @@ class RequestFactory(factory.django.DjangoModelFactory):
     period_end = factory.LazyFunction(lambda: date.today() + timedelta(days=120))
     sessions_count = 6
     half_days = ["4-pm"]
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    request = factory.SubFactory(RequestFactory, status="matched")
+    volunteer = factory.SubFactory(UserFactory, role=Role.VOLUNTEER)
+    school_year = factory.LazyAttribute(lambda m: m.request.school_class.school_year)
+    half_day = "4-pm"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A Thursday-afternoon session; pass `date` for another day."""
+
+    class Meta:
+        model = Session
+
+    module = factory.SubFactory(ModuleFactory)
+    volunteer = factory.LazyAttribute(lambda s: s.module.volunteer)
+    date = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    start_time = time(14, 0)
+    end_time = time(16, 0)

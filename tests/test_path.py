@@ -92,9 +92,12 @@ def test_the_whole_path_from_a_request_to_the_national_report(
                 "theme": "living",
                 "period_start": start,
                 "period_end": start + timedelta(days=90),
+                "form": "in_class",
                 "sessions_count": 6,
                 "half_days": ["4-pm", "2-am"],
+                "accompanists": 1,
                 "comment": "Élevage de phasmes",
+                "submit": "Envoyer la demande",
             },
         )
     assert mail.outbox[-1].subject == "[ASTEP] Votre demande d'accompagnement est enregistrée"
@@ -195,6 +198,8 @@ def test_the_whole_path_from_a_request_to_the_national_report(
             "school_year": year,
             "opens_on": date.today(),
             "closes_on": date.today() + timedelta(days=60),
+            "sessions_min": 5,
+            "sessions_max": 7,
         },
     )
     survey_page = correspondent.get(reverse("surveys:survey")).content.decode()

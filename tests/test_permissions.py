@@ -18,6 +18,7 @@ from tests.factories import (
     OrganisationFactory,
     RequestFactory,
     SchoolClassFactory,
+    SessionFactory,
     UserFactory,
     VolunteerProfileFactory,
     departement,
@@ -62,6 +63,8 @@ def world(db):
         volunteer=users["volunteer"],
         school_year=school_class.school_year,
     )
+    session = SessionFactory(module=module)
+    draft = RequestFactory(school_class=school_class, status="draft", theme="")
     reports = {
         scope: Report.objects.create(
             school_year="2025-2026",
@@ -81,6 +84,8 @@ def world(db):
         "request": open_request,
         "proposal": proposal,
         "module": module,
+        "session": session,
+        "draft": draft,
         "reports": reports,
     }
 
@@ -118,6 +123,15 @@ CASES = [
         "get",
         {"teacher": 200, "dept": 200, "academic": 200, "circo": 200, "national": 200},
     ),
+    ("classes:request_edit", "draft", "get", {"teacher": 200}),
+    ("classes:request_cancel", "request", "post", {"teacher": 302, "dept": 302}),
+    ("classes:request_not_served", "request", "post", {"dept": 302}),
+    (
+        "classes:request_list",
+        None,
+        "get",
+        {key: 200 for key in USERS if "volunteer" not in key and "scientific" not in key},
+    ),
     ("volunteers:onboarding", None, "get", {"volunteer": 200, "other_volunteer": 200}),
     ("volunteers:step", "profil", "get", {"volunteer": 200, "other_volunteer": 200}),
     ("volunteers:charter", None, "get", {"volunteer": 200, "other_volunteer": 200}),
@@ -150,6 +164,23 @@ CASES = [
             "circo": 200,
             "national": 200,
         },
+    ),
+    (
+        "modules:ics",
+        "module",
+        "get",
+        {key: 200 for key in ("teacher", "volunteer", "dept", "academic", "circo", "national")},
+    ),
+    ("modules:session_edit", "session", "get", {"teacher": 200, "volunteer": 200}),
+    ("modules:session_cancel", "session", "get", {"teacher": 200, "volunteer": 200}),
+    ("modules:session_confirm", "session", "post", {"teacher": 302, "volunteer": 302}),
+    ("modules:feedback", "module", "get", {"teacher": 200, "volunteer": 200}),
+    ("modules:attestation", "module", "get", {"volunteer": 302}),  # none held: to the module
+    (
+        "modules:agenda",
+        None,
+        "get",
+        {"teacher": 200, "other_teacher": 200, "volunteer": 200, "other_volunteer": 200},
     ),
     ("surveys:survey", None, "get", {"dept": 200, "other_dept": 200}),
     ("surveys:survey_list", None, "get", {"academic": 200, "other_academic": 200, "national": 200}),
@@ -199,3 +230,28 @@ def test_the_board_of_another_departement_does_not_show_the_request(client, worl
     assert world["class"].ecole.name not in page
     client.force_login(world["users"]["dept"])
     assert world["class"].ecole.name in client.get(reverse("matching:board")).content.decode()
+
+
+def test_lists_of_another_territory_do_not_show_its_requests_and_modules(client, world):
+    ecole = world["class"].ecole.name
+    for key in ("other_dept", "other_academic"):
+        client.force_login(world["users"][key])
+        assert ecole not in client.get(reverse("classes:request_list")).content.decode()
+        assert ecole not in client.get(reverse("modules:list")).content.decode()
+    client.force_login(world["users"]["other_teacher"])
+    assert ecole not in client.get(reverse("classes:list")).content.decode()
+    for key in ("dept", "academic", "circo", "national"):
+        client.force_login(world["users"][key])
+        assert ecole in client.get(reverse("classes:request_list")).content.decode(), key
+        assert ecole in client.get(reverse("modules:list")).content.decode(), key
+
+
+def test_the_inspector_reads_the_modules_of_the_district_without_changing_them(client, world):
+    client.force_login(world["users"]["circo"])
+    page = client.get(url(world, "modules:detail", "module")).content.decode()
+    assert world["class"].ecole.name in page
+    assert reverse("modules:session_edit", args=[world["session"].pk]) not in page
+    assert (
+        client.post(url(world, "modules:session_cancel", "session"), {"reason": "x"}).status_code
+        == 403
+    )

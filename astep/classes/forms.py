@@ -1,11 +1,13 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from astep.classes.models import AccompanimentRequest, Level, SchoolClass
+from astep.classes.services import request_problems
 from astep.forms import checkboxes, submit_helper
 from astep.half_days import HalfDay
-
-SESSIONS_MIN, SESSIONS_MAX = 5, 7  # circular 2010-083: "généralement sur 5 à 7 séances"
+from surveys.models import Campaign
 
 
 class EcoleSearchForm(forms.Form):
@@ -31,13 +33,18 @@ class SchoolClassForm(forms.ModelForm):
 
     class Meta:
         model = SchoolClass
-        fields = ["name", "levels", "pupils"]
+        fields = ["name", "levels", "pupils", "co_teacher"]
         help_texts = {
             "name": _("Facultatif, par exemple « CE2-CM1 de Mme Martin »."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggested_levels=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if suggested_levels:
+            self.fields["levels"].help_text = _(
+                "Niveaux de l'école d'après les effectifs officiels : %(levels)s. "
+                "Cochez ceux de votre classe."
+            ) % {"levels": ", ".join(suggested_levels)}
         self.fields["pupils"].widget.attrs.update(min=1, max=40)
         self.helper = submit_helper(_("Enregistrer la classe"))
 
@@ -48,38 +55,94 @@ class SchoolClassForm(forms.ModelForm):
         return pupils
 
 
+DEFAULTED = ("form", "sessions_count", "accompanists")  # fields with a default, kept in drafts
+
+
 class RequestForm(forms.ModelForm):
-    half_days = checkboxes(_("Demi-journées qui conviennent"), HalfDay.choices)
+    """A request as the teacher fills it in: every field may stay blank in a draft; what a
+    sent request needs is checked by `classes.services.request_problems`."""
+
+    half_days = checkboxes(_("Demi-journées qui conviennent"), HalfDay.choices, required=False)
+    second_request = forms.BooleanField(
+        label=_("Je confirme demander un second accompagnement pour cette classe cette année."),
+        required=False,
+    )
 
     class Meta:
         model = AccompanimentRequest
-        fields = ["theme", "period_start", "period_end", "sessions_count", "half_days", "comment"]
+        fields = [
+            "theme",
+            "form",
+            "period_start",
+            "period_end",
+            "sessions_count",
+            "half_days",
+            "accompanists",
+            "comment",
+        ]
         widgets = {
+            "form": forms.RadioSelect,
+            "accompanists": forms.RadioSelect,
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "sessions_count": _("Entre 5 et 7 séances, en général une demi-journée par semaine."),
+            "theme": _("Cycle 2 : Questionner le monde ; cycle 3 : Sciences et technologie."),
             "comment": _("Projet de la classe, matériel, contraintes… (facultatif)"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sessions_count"].widget.attrs.update(min=SESSIONS_MIN, max=SESSIONS_MAX)
-        self.helper = submit_helper(_("Envoyer la demande"))
-
-    def clean_sessions_count(self) -> int:
-        count = self.cleaned_data["sessions_count"]
-        if not SESSIONS_MIN <= count <= SESSIONS_MAX:
-            raise forms.ValidationError(
-                _("Un module compte de %(min)s à %(max)s séances.")
-                % {"min": SESSIONS_MIN, "max": SESSIONS_MAX}
-            )
-        return count
+        for name in DEFAULTED:
+            self.fields[name].required = False  # a draft left without them keeps the defaults
+        least, most = Campaign.session_bounds(school_class.school_year)
+        self.fields["sessions_count"].widget.attrs.update(min=least, max=most)
+        self.fields["sessions_count"].help_text = _(
+            "De %(min)s à %(max)s séances en %(year)s, en général une demi-journée par semaine."
+        ) % {"min": least, "max": most, "year": school_class.school_year}
+        self.fields["accompanists"].help_text = _(
+            "Deux accompagnateurs pour un travail en groupes."
+        )
+        self.instance.school_class = school_class
+        if not self.instance.siblings().exists():
+            del self.fields["second_request"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Envoyer la demande")))
+        self.helper.add_input(
+            Submit("draft", _("Enregistrer le brouillon"), css_class="fr-btn--secondary")
+        )
+        self.helper.attrs = {"data-autosave": "true"}
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période doit suivre son début."))
+        for name in DEFAULTED:
+            if data.get(name) in (None, ""):
+                data[name] = self.Meta.model._meta.get_field(name).get_default()
         return data
+
+    def submit_clean(self) -> bool:
+        """Check the request is complete enough to send; errors go next to their fields."""
+        if not self.is_valid():
+            return False
+        for field, message in request_problems(self.instance).items():
+            self.add_error(field, message)
+        if "second_request" in self.fields and not self.cleaned_data["second_request"]:
+            self.add_error(
+                "second_request",
+                _(
+                    "Cette classe a déjà une demande en cours : confirmez qu'il en faut une seconde."
+                ),
+            )
+        return not self.errors
+
+
+class ReasonForm(forms.Form):
+    """The reason asked before cancelling a request or closing it as not served."""
+
+    reason = forms.CharField(
+        label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(button, form_tag=False)

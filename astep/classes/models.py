@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
@@ -49,6 +50,9 @@ class SchoolClass(models.Model):
     name = models.CharField(_("nom de la classe"), max_length=100, blank=True)
     levels = models.JSONField(_("niveaux"), default=list)
     pupils = models.PositiveSmallIntegerField(_("nombre d'élèves"))
+    co_teacher = models.CharField(
+        _("co-enseignant·e"), max_length=150, blank=True, help_text=_("Facultatif : nom et prénom.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -76,54 +80,130 @@ class SchoolClass(models.Model):
 
 
 class RequestStatus(models.TextChoices):
+    """The life of a request: draft → submitted → proposed → matched → in progress → completed,
+    or cancelled / not served (with a reason)."""
+
+    DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Envoyée")
     PROPOSED = "proposed", _("Accompagnateur proposé")
     MATCHED = "matched", _("Accompagnateur trouvé")
+    IN_PROGRESS = "in_progress", _("En cours")
+    COMPLETED = "completed", _("Terminée")
     CANCELLED = "cancelled", _("Annulée")
+    NOT_SERVED = "not_served", _("Non servie")
+
+
+# Requests still alive for their class: a second one for the same class is flagged.
+ACTIVE_STATUSES = [
+    RequestStatus.SUBMITTED,
+    RequestStatus.PROPOSED,
+    RequestStatus.MATCHED,
+    RequestStatus.IN_PROGRESS,
+]
+OPEN_STATUSES = [RequestStatus.SUBMITTED, RequestStatus.PROPOSED]
+
+
+class Delivery(models.TextChoices):
+    """How the accompaniment is given (national bilans count modules by form)."""
+
+    IN_CLASS = "in_class", _("En classe")
+    REMOTE = "remote", _("À distance")
 
 
 class RequestQuerySet(models.QuerySet):
     def open(self) -> "RequestQuerySet":
         """Requests still waiting for an accompanist (submitted or with a pending proposal)."""
-        return self.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.PROPOSED])
+        return self.filter(status__in=OPEN_STATUSES)
 
     def in_departement(self, departement) -> "RequestQuerySet":
         return self.filter(school_class__ecole__departement=departement)
 
     def for_user(self, user) -> "RequestQuerySet":
-        """Requests `user` may see: a teacher their own, the others their territory."""
+        """Requests `user` may see: a teacher their own (drafts included), the others the
+        requests of their territory once submitted."""
         if user.role == Role.TEACHER:
             return self.filter(school_class__teacher=user)
         territory = territory_filter(user, "school_class__ecole")
-        return self.none() if territory is None else self.filter(**territory)
+        if territory is None:
+            return self.none()
+        return self.filter(**territory).exclude(status=RequestStatus.DRAFT)
 
 
 class AccompanimentRequest(models.Model):
-    """A teacher's request for an accompanist for one class and one module of sessions."""
+    """A teacher's request for an accompanist for one class and one module of sessions.
+
+    A draft may be incomplete; `classes.services.request_submit` checks it is complete.
+    `sessions_count` lies within the school year's bounds (`surveys.Campaign.session_bounds`).
+    """
 
     school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="requests")
-    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
-    period_start = models.DateField(_("début de la période souhaitée"))
-    period_end = models.DateField(_("fin de la période souhaitée"))
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices, blank=True)
+    form = models.CharField(
+        _("forme"), max_length=20, choices=Delivery.choices, default=Delivery.IN_CLASS
+    )
+    period_start = models.DateField(_("début de la période souhaitée"), null=True, blank=True)
+    period_end = models.DateField(_("fin de la période souhaitée"), null=True, blank=True)
     sessions_count = models.PositiveSmallIntegerField(_("nombre de séances"), default=6)
-    half_days = models.JSONField(_("demi-journées qui conviennent"), default=list)
+    half_days = models.JSONField(_("demi-journées qui conviennent"), default=list, blank=True)
+    accompanists = models.PositiveSmallIntegerField(
+        _("nombre d'accompagnateurs"), choices=[(1, _("Un")), (2, _("Deux"))], default=1
+    )
     comment = models.TextField(_("précisions"), blank=True)
     status = models.CharField(
-        _("état"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+        _("état"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
-    submitted_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    status_reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
 
     objects = RequestQuerySet.as_manager()
 
     class Meta:
-        ordering = ["submitted_at"]
+        ordering = ["submitted_at", "created_at"]
         verbose_name = _("demande d'accompagnement")
         verbose_name_plural = _("demandes d'accompagnement")
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="request_period_ordered"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(accompanists__in=[1, 2]), name="request_one_or_two_accompanists"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_theme_display()} — {self.school_class}"
+        theme = self.get_theme_display() or _("Demande")
+        return f"{theme} — {self.school_class}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def siblings(self) -> "RequestQuerySet":
+        """The other live requests of the same class (same school year): a second one is
+        flagged to the teacher and the correspondent, never silently kept twice."""
+        return AccompanimentRequest.objects.filter(
+            school_class_id=self.school_class_id, status__in=ACTIVE_STATUSES
+        ).exclude(pk=self.pk)
+
+
+class RequestEvent(models.Model):
+    """One change of a request's status: when, by whom (None for the portal), and why."""
+
+    request = models.ForeignKey(
+        AccompanimentRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    status = models.CharField(_("état"), max_length=20, choices=RequestStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("motif"), blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("changement d'état d'une demande")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()}"

@@ -1,15 +1,84 @@
-"""Requests for an accompanist: submission and its notifications."""
+"""The life of a request: drafts, submission, and every change of status with its e-mails."""
 
+from django.db import transaction
+from django.utils import timezone
+
+from astep.accounts.models import User
 from astep.accounts.services import departmental_correspondents, user_notify
-from astep.classes.models import AccompanimentRequest
+from astep.classes.models import AccompanimentRequest, RequestEvent, RequestStatus
+from astep.modules.models import UPCOMING_STATUSES, Session, SessionStatus
+from astep.school_year import school_year_of
+from matching.models import Proposal, ProposalStatus
+from surveys.models import Campaign
+
+S = RequestStatus
+TRANSITIONS = {  # status: the statuses it may go to
+    S.DRAFT: {S.SUBMITTED},
+    S.SUBMITTED: {S.PROPOSED, S.CANCELLED, S.NOT_SERVED},
+    S.PROPOSED: {S.SUBMITTED, S.MATCHED, S.CANCELLED, S.NOT_SERVED},
+    S.MATCHED: {S.IN_PROGRESS, S.COMPLETED, S.CANCELLED},
+    S.IN_PROGRESS: {S.COMPLETED, S.CANCELLED},
+}
+# Who is told of each change by the generic e-mail (the person who made it is left out).
+CONCERNED = {
+    S.SUBMITTED: ("teacher",),  # back in the pool after a declined proposal
+    S.PROPOSED: ("teacher",),
+    S.IN_PROGRESS: ("correspondents",),
+    S.COMPLETED: ("teacher", "volunteer", "correspondents"),
+    S.CANCELLED: ("teacher", "volunteer", "correspondents"),
+    S.NOT_SERVED: ("teacher", "correspondents"),
+}
+REASON_NEEDED = {S.CANCELLED, S.NOT_SERVED}
+YEAR_END_REASON = "Aucun accompagnateur n'a pu être trouvé avant la fin de l'année scolaire."
 
 
-def request_submit(*, request: AccompanimentRequest) -> AccompanimentRequest:
-    """Save a new request and e-mail the teacher a confirmation and the correspondents a notice.
+class RequestError(Exception):
+    """A change the rules forbid; the message is French, for the user."""
 
-    Takes an unsaved request whose class is set. Returns it saved, status "submitted".
+
+def request_problems(request: AccompanimentRequest) -> dict[str, str]:
+    """What keeps a draft from being sent: {field name: French message}, empty when complete.
+
+    Sessions must lie within the school year's bounds (`Campaign.session_bounds`).
     """
+    problems = {}
+    if not request.theme:
+        problems["theme"] = "Choisissez un thème."
+    if not request.period_start:
+        problems["period_start"] = "Indiquez le début de la période souhaitée."
+    if not request.period_end:
+        problems["period_end"] = "Indiquez la fin de la période souhaitée."
+    elif request.period_start and request.period_end < request.period_start:
+        problems["period_end"] = "La fin de la période doit suivre son début."
+    if not request.half_days:
+        problems["half_days"] = "Cochez au moins une demi-journée."
+    least, most = Campaign.session_bounds(request.school_class.school_year)
+    if not least <= request.sessions_count <= most:
+        problems["sessions_count"] = (
+            f"En {request.school_class.school_year}, un module compte de {least} à {most} séances."
+        )
+    return problems
+
+
+def request_draft_save(*, request: AccompanimentRequest) -> AccompanimentRequest:
+    """Save a request as a draft (possibly incomplete); only drafts are edited this way."""
+    if request.status != RequestStatus.DRAFT:
+        raise RequestError("Cette demande est déjà envoyée : elle ne se modifie plus.")
     request.save()
+    return request
+
+
+@transaction.atomic
+def request_submit(*, request: AccompanimentRequest, actor: User) -> AccompanimentRequest:
+    """Send a complete draft: e-mail the teacher a confirmation and the correspondents a notice.
+
+    Raises RequestError listing what is missing (`request_problems`) or when not a draft.
+    """
+    problems = request_problems(request)
+    if problems:
+        raise RequestError(" ".join(problems.values()))
+    request.submitted_at = timezone.now()
+    request_transition(request=request, status=S.SUBMITTED, actor=actor, notify=False)
     school_class = request.school_class
     context = {"request": request, "school_class": school_class}
     user_notify(
@@ -25,3 +94,100 @@ def request_submit(*, request: AccompanimentRequest) -> AccompanimentRequest:
         context=context,
     )
     return request
+
+
+def request_transition(
+    *,
+    request: AccompanimentRequest,
+    status: str,
+    actor: User | None,
+    reason: str = "",
+    notify: bool = True,
+) -> AccompanimentRequest:
+    """Move `request` to `status`, keep the change in its history and tell whom it concerns.
+
+    `actor` is None when the portal itself decides (a session held, the school year over).
+    `notify=False` when the caller sends its own e-mail. Raises RequestError when the
+    change is not allowed from the current status (TRANSITIONS) or a needed reason is blank.
+    """
+    if status not in TRANSITIONS.get(request.status, ()):
+        raise RequestError(
+            f"Une demande « {request.get_status_display().lower()} » ne peut pas passer à "
+            f"« {RequestStatus(status).label.lower()} »."
+        )
+    reason = reason.strip()
+    if status in REASON_NEEDED and not reason:
+        raise RequestError("Indiquez le motif.")
+    request.status = status
+    request.status_reason = reason
+    request.save()
+    RequestEvent.objects.create(request=request, status=status, actor=actor, reason=reason)
+    if notify:
+        recipients = [u for u in _concerned(request, CONCERNED.get(status, ())) if u != actor]
+        user_notify(
+            recipients=recipients,
+            subject=f"{request.get_status_display()} — demande de {request.school_class.ecole.name}",
+            template="request_status_changed",
+            context={"request": request, "school_class": request.school_class, "actor": actor},
+        )
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, request: AccompanimentRequest, actor: User, reason: str) -> None:
+    """Cancel a request with `reason`: its pending proposal is withdrawn and the sessions
+    still to come of its module are cancelled. A draft is deleted instead (nothing was sent).
+
+    Raises RequestError when the request is already closed or the reason is blank.
+    """
+    request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == S.DRAFT:
+        request.delete()
+        return
+    request_transition(request=request, status=S.CANCELLED, actor=actor, reason=reason)
+    Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.DECLINED,
+        decline_reason=f"Demande annulée : {reason}",
+        answered_at=timezone.now(),
+    )
+    Session.objects.filter(module__request=request, status__in=UPCOMING_STATUSES).update(
+        status=SessionStatus.CANCELLED
+    )
+
+
+def requests_close_year(*, today) -> int:
+    """Mark "not served" every request still waiting for an accompanist in a school year
+    before the one of `today` (years end on 31 August). Returns how many were closed.
+
+    Run every night by celery beat; running it twice closes nothing more.
+    """
+    closed = 0
+    past_years = AccompanimentRequest.objects.open().filter(
+        school_class__school_year__lt=school_year_of(today)  # "2025-2026" < "2026-2027"
+    )
+    for request in past_years.select_related("school_class__ecole__departement"):
+        with transaction.atomic():
+            Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
+                status=ProposalStatus.DECLINED,
+                decline_reason=YEAR_END_REASON,
+                answered_at=timezone.now(),
+            )
+            request_transition(
+                request=request, status=S.NOT_SERVED, actor=None, reason=YEAR_END_REASON
+            )
+        closed += 1
+    return closed
+
+
+def _concerned(request: AccompanimentRequest, kinds: tuple[str, ...]) -> list[User]:
+    people = []
+    if "teacher" in kinds:
+        people.append(request.school_class.teacher)
+    if "volunteer" in kinds:
+        module = getattr(request, "module", None)
+        if module is not None:
+            people.append(module.volunteer)
+        people += [p.volunteer for p in request.proposals.filter(status="pending")]
+    if "correspondents" in kinds:
+        people += departmental_correspondents(request.school_class.ecole.departement_id)
+    return people

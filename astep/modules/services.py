@@ -1,48 +1,240 @@
-"""Modules: creation on a match, with their sessions planned week after week."""
+"""Modules and their sessions: planning on a match, changes by the teacher or the volunteer,
+confirmations that a session took place, and the end-of-module questionnaires."""
 
 from datetime import date, time, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from astep.accounts.models import User
-from astep.classes.models import AccompanimentRequest
-from astep.half_days import HalfDay
-from astep.modules.models import Module, Session
+from astep.accounts.services import user_notify
+from astep.classes.models import AccompanimentRequest, RequestStatus
+from astep.classes.services import request_transition
+from astep.modules.models import (
+    UPCOMING_STATUSES,
+    Feedback,
+    Module,
+    Session,
+    SessionChange,
+    SessionChangeKind,
+    SessionConfirmation,
+    SessionStatus,
+)
+from astep.modules.school_calendar import SchoolCalendar, half_day_times, sessions_plan
 
-MORNING = (time(9, 0), time(11, 30))
-AFTERNOON = (time(14, 0), time(16, 0))
+OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
 
 
-def sessions_plan(*, start: date, half_day: str, count: int) -> list[tuple[date, time, time]]:
-    """Plan `count` weekly sessions on `half_day` ("4-pm"), the first on or after `start`.
-
-    Returns (date, start time, end time) tuples: mornings 9:00–11:30, afternoons 14:00–16:00.
-    School holidays are not skipped yet.
-    """
-    slot = HalfDay(half_day)
-    first = start + timedelta(days=(slot.iso_weekday - start.isoweekday()) % 7)
-    begin, end = MORNING if slot.is_morning else AFTERNOON
-    return [(first + timedelta(weeks=week), begin, end) for week in range(count)]
+class SessionError(Exception):
+    """A session change the rules forbid; the message is French, for the user."""
 
 
 @transaction.atomic
 def module_create(*, request: AccompanimentRequest, volunteer: User, today: date) -> Module:
     """Create the module serving `request` with `volunteer`, and plan its sessions.
 
-    The sessions fall on the first half-day that both the request and the volunteer's
-    profile accept, weekly from the later of the wished period's start and tomorrow.
-    Returns the module with `request.sessions_count` sessions.
+    The sessions fall weekly on the first half-day that both the request and the volunteer
+    accept, from the later of the wished period's start and tomorrow, skipping the école's
+    school and public holidays and the volunteer's other sessions (`sessions_plan`).
+    Returns the module; `module.plan` tells the days skipped and the sessions that did not
+    fit before the summer.
     """
     shared = sorted(set(request.half_days) & set(volunteer.volunteer_profile.half_days))
     half_day = shared[0] if shared else sorted(request.half_days)[0]
     start = max(request.period_start, today + timedelta(days=1))
+    begin, end = half_day_times(half_day)
+    plan = sessions_plan(
+        start=start,
+        half_day=half_day,
+        count=request.sessions_count,
+        calendar=SchoolCalendar.of_ecole(request.school_class.ecole),
+        taken=_busy_days(volunteer, start, begin, end),
+    )
     module = Module.objects.create(
-        request=request, volunteer=volunteer, school_year=request.school_class.school_year
+        request=request,
+        volunteer=volunteer,
+        school_year=request.school_class.school_year,
+        half_day=half_day,
     )
     Session.objects.bulk_create(
-        Session(module=module, date=day, start_time=begin, end_time=end)
-        for day, begin, end in sessions_plan(
-            start=start, half_day=half_day, count=request.sessions_count
-        )
+        Session(module=module, volunteer=volunteer, date=day, start_time=s, end_time=e)
+        for day, s, e in plan.slots
     )
+    module.plan = plan
     return module
+
+
+@transaction.atomic
+def session_change(
+    *,
+    session: Session,
+    actor: User,
+    day: date,
+    start_time: time,
+    end_time: time,
+    topic: str,
+    reason: str,
+) -> Session:
+    """Move a session to another slot, or change its times or topic, and tell the other party.
+
+    A change of date or time needs a `reason` and marks the session "moved"; a topic alone
+    does not. The new date must be a school day of the école (`SchoolCalendar.day_off`).
+    Raises SessionError when the session is over or cancelled, when the slot is not a school
+    day, or when the volunteer already has a session then (PostgreSQL refuses the overlap
+    too: constraint `no_overlapping_sessions`).
+    """
+    session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
+    if not session.is_upcoming:
+        raise SessionError("Seule une séance à venir peut être modifiée.")
+    if end_time <= start_time:
+        raise SessionError("L'heure de fin doit suivre l'heure de début.")
+    moved = (day, start_time, end_time) != (session.date, session.start_time, session.end_time)
+    reason = reason.strip()
+    if moved:
+        if not reason:
+            raise SessionError("Indiquez le motif du changement de date ou d'horaire.")
+        closed = SchoolCalendar.of_ecole(session.module.request.school_class.ecole).day_off(day)
+        if closed:
+            raise SessionError(f"L'école est fermée le {day:%d/%m/%Y} ({closed}).")
+        _record(session, SessionChangeKind.MOVED, actor, reason)
+    elif topic != session.topic:
+        _record(session, SessionChangeKind.EDITED, actor, reason)
+    session.date, session.start_time, session.end_time = day, start_time, end_time
+    session.topic = topic
+    if moved:
+        session.status = SessionStatus.MOVED
+    _save_without_overlap(session)
+    if moved:
+        _tell_other_party(session, actor, "session_moved", "Séance déplacée", reason)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, actor: User, reason: str) -> Session:
+    """Cancel a session still to come, with `reason`, and tell the other party.
+
+    When it was the last one to come and others were held, the module is completed.
+    Raises SessionError when the session is not to come or the reason is blank.
+    """
+    session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
+    if not session.is_upcoming:
+        raise SessionError("Seule une séance à venir peut être annulée.")
+    if not reason.strip():
+        raise SessionError("Indiquez le motif de l'annulation.")
+    _record(session, SessionChangeKind.CANCELLED, actor, reason.strip())
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status"])
+    _tell_other_party(session, actor, "session_cancelled", "Séance annulée", reason.strip())
+    module_progress(module=session.module)
+    return session
+
+
+@transaction.atomic
+def session_confirm(*, session: Session, actor: User, today: date) -> SessionConfirmation:
+    """Record that `actor` (the module's teacher or volunteer) confirms the session took place.
+
+    The first confirmation marks the session held; the other party's is kept beside it.
+    Raises SessionError before the session's day, on a cancelled session, or when `actor`
+    already confirmed.
+    """
+    session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
+    if session.status == SessionStatus.CANCELLED:
+        raise SessionError("Cette séance est annulée.")
+    if session.date > today:
+        raise SessionError("Une séance se confirme le jour même ou après.")
+    confirmation, created = SessionConfirmation.objects.get_or_create(session=session, user=actor)
+    if not created:
+        raise SessionError("Vous avez déjà confirmé cette séance.")
+    if session.status != SessionStatus.HELD:
+        session.status = SessionStatus.HELD
+        session.save(update_fields=["status"])
+        module_progress(module=session.module)
+    return confirmation
+
+
+def module_progress(*, module: Module) -> None:
+    """Move the module's request along as its sessions are held: in progress at the first
+    held session, completed when none is left to come (and at least one was held)."""
+    request = module.request
+    statuses = set(module.sessions.values_list("status", flat=True))
+    held = SessionStatus.HELD in statuses
+    if held and request.status == RequestStatus.MATCHED:
+        request_transition(request=request, status=RequestStatus.IN_PROGRESS, actor=None)
+    if held and not statuses & set(UPCOMING_STATUSES):
+        if request.status in (RequestStatus.MATCHED, RequestStatus.IN_PROGRESS):
+            request_transition(request=request, status=RequestStatus.COMPLETED, actor=None)
+
+
+def feedback_save(*, feedback: Feedback) -> Feedback:
+    """Save the end-of-module questionnaire of the module's teacher or volunteer.
+
+    Raises SessionError before any session was held (there is nothing to judge yet).
+    """
+    if not feedback.module.sessions.filter(status=SessionStatus.HELD).exists():
+        raise SessionError("Le questionnaire s'ouvre après la première séance réalisée.")
+    feedback.role = feedback.user.role
+    feedback.at = timezone.now()
+    feedback.save()
+    return feedback
+
+
+_RELATED = ("module__request__school_class__ecole__departement__academie", "module__volunteer")
+
+
+def _busy_days(volunteer: User, start: date, begin: time, end: time) -> set[date]:
+    """Days from `start` on which `volunteer` has a live session overlapping begin–end."""
+    return set(
+        Session.objects.filter(
+            volunteer=volunteer,
+            date__gte=start,
+            start_time__lt=end,
+            end_time__gt=begin,
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("date", flat=True)
+    )
+
+
+def _save_without_overlap(session: Session) -> None:
+    overlapping = (
+        Session.objects.filter(
+            volunteer_id=session.volunteer_id,
+            date=session.date,
+            start_time__lt=session.end_time,
+            end_time__gt=session.start_time,
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(pk=session.pk)
+    )
+    if overlapping.exists():
+        raise SessionError(OVERLAP_MESSAGE)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent insert still meets the constraint
+            session.save()
+    except IntegrityError as error:
+        if "no_overlapping_sessions" in str(error):
+            raise SessionError(OVERLAP_MESSAGE) from error
+        raise
+
+
+def _record(session: Session, kind: str, actor: User, reason: str) -> None:
+    SessionChange.objects.create(
+        session=session,
+        kind=kind,
+        previous_date=session.date,
+        previous_start_time=session.start_time,
+        previous_end_time=session.end_time,
+        reason=reason,
+        actor=actor,
+    )
+
+
+def _tell_other_party(session: Session, actor: User, template: str, subject: str, reason: str):
+    module = session.module
+    others = [u for u in (module.teacher, module.volunteer) if u != actor]
+    user_notify(
+        recipients=others,
+        subject=f"{subject} — {module.request.school_class.ecole.name}",
+        template=template,
+        context={"session": session, "module": module, "actor": actor, "reason": reason},
+    )

@@ -6,6 +6,7 @@ from astep.territory.models import (
     Commune,
     Departement,
     Ecole,
+    EcoleEffectif,
     RegionAcademique,
 )
 
@@ -48,3 +49,21 @@ class EcoleAdmin(admin.ModelAdmin):
     list_filter = ["education_prioritaire", "departement", "is_public"]
     search_fields = ["uai", "name", "commune_name"]
     raw_id_fields = ["circonscription"]
+
+
+@admin.register(EcoleEffectif)
+class EcoleEffectifAdmin(admin.ModelAdmin):
+    """Read only: the effectifs come from `import_effectifs`, which a change would contradict."""
+
+    list_display = ["uai", "name", "commune_name", "rentree", "classes", "pupils"]
+    list_filter = ["rentree", "departement", "education_prioritaire"]
+    search_fields = ["uai", "name", "commune_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
-"""Import the official open data into the territory tables: écoles and communes.
+"""Import the official open data into the territory tables: écoles, communes, effectifs.
 
-Both imports share one contract: the whole file is read and checked before anything is
+The imports share one contract: the whole file is read and checked before anything is
 written, bad rows are rejected with their line number and a reason in French, the good
 rows are created or updated in bulk inside one transaction, and re-importing the same
 file changes nothing.
@@ -9,7 +9,8 @@ file changes nothing.
 import csv
 import math
 import re
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -18,10 +19,12 @@ from django.db import models, transaction
 
 from astep.territory.identifiers import uai_problem
 from astep.territory.models import (
+    LEVEL_PUPILS,
     Circonscription,
     Commune,
     Departement,
     Ecole,
+    EcoleEffectif,
     EducationPrioritaire,
 )
 
@@ -49,6 +52,31 @@ COMMUNES_COLUMNS = (
 COMMUNE_TYPES = {"COM", "ARM"}  # communes and the arrondissements of Paris, Lyon, Marseille
 STATUTS = {"Public": True, "Privé": False}
 EDUCATION_PRIORITAIRE = set(EducationPrioritaire.values)  # "", "REP", "REP+"
+EFFECTIFS_COUNTS = {  # EcoleEffectif field: the column it copies, a number of classes or pupils
+    "classes": "Nombre total de classes",
+    "pupils": "Nombre total d'élèves",
+    "pupils_preelementaire": "Nombre d'élèves en pré-élémentaire hors ULIS",
+    "pupils_elementaire": "Nombre d'élèves en élémentaire hors ULIS",
+    "pupils_ulis": "Nombre d'élèves en ULIS",
+    **{field: f"Nombre d'élèves en {level} hors ULIS" for level, field in LEVEL_PUPILS.items()},
+}
+EFFECTIFS_COLUMNS = [
+    "Rentrée scolaire",
+    "Numéro de l'école",
+    "Département",
+    "Commune",
+    "Dénomination principale",
+    "Patronyme",
+    "Secteur",
+    "REP",
+    "REP +",
+    *EFFECTIFS_COUNTS.values(),
+]
+SECTEURS = {"PUBLIC": True, "PRIVE": False}  # folded: "Privé" is "PRIVE" too
+FLAGS = {"0": False, "1": True}
+RENTREE_RE = re.compile(r"[0-9]{4}")
+COUNT_RE = re.compile(r"[0-9]+")
+COUNT_MAX = 2**31 - 1  # a PostgreSQL integer
 
 
 class FileFormatError(Exception):
@@ -142,6 +170,32 @@ def communes_import(*, path: Path) -> ImportReport:
     return report
 
 
+def effectifs_import(*, path: Path) -> ImportReport:
+    """Create or update the classes and pupils of écoles, one row per école and rentrée.
+
+    `path` is the CSV of the data.education.gouv.fr dataset
+    `fr-en-ecoles-effectifs-nb_classes` (`;`-separated, UTF-8 with BOM). Every row is
+    imported, écoles closed since included: the UAI is checked, not looked up in the
+    annuaire. The département is found by its name, compared without accents, case or
+    punctuation ("ILLE-ET-VILAINE" is "Ille-et-Vilaine"). Returns the report; raises
+    FileFormatError (nothing written) when the file is unreadable or lacks columns.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        names = Departement.objects.values_list("name", "pk")
+        departements = {_folded(name): pk for name, pk in names}
+        effectifs = _rows_parse(
+            _csv_rows(path, delimiter=";", required=EFFECTIFS_COLUMNS),
+            columns=EFFECTIFS_COLUMNS,
+            keep=lambda row: True,
+            parse=lambda row: _effectif_parse(row, departements=departements),
+            label="UAI et rentrée",
+            report=report,
+        )
+        _rows_upsert(EcoleEffectif, key=("uai", "rentree"), rows=effectifs, report=report)
+    return report
+
+
 def _csv_rows(
     path: Path, *, delimiter: str, required: list[str], aliases: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -185,14 +239,15 @@ def _rows_parse(
     *,
     columns: list[str],
     keep: Callable[[dict], bool],
-    parse: Callable[[dict[str, str]], tuple[str, object]],
+    parse: Callable[[dict[str, str]], tuple[Hashable, object]],
     label: str,
     report: ImportReport,
 ) -> dict:
     """Parse the rows to `keep` into {key: parsed}; count the others as skipped.
 
-    `parse` gets the stripped values of `columns` (those the file has). A row that it
-    refuses, or whose key an earlier row already has, is rejected.
+    `parse` gets the stripped values of `columns` (those the file has) and returns the
+    row's key (a value, or a tuple of values) and what it parsed. A row that it refuses,
+    or whose key an earlier row already has, is rejected.
     """
     parsed, lines = {}, {}
     for line, row in rows:
@@ -202,7 +257,8 @@ def _rows_parse(
         try:
             key, result = parse(_cleaned(row, columns))
             if key in lines:
-                raise RowError(f"{label} « {key} » en double (déjà ligne {lines[key]})")
+                text = " ".join(map(str, key)) if isinstance(key, tuple) else key
+                raise RowError(f"{label} « {text} » en double (déjà ligne {lines[key]})")
         except RowError as error:
             report.rejected.append((line, str(error)))
             continue
@@ -276,6 +332,60 @@ def _commune_parse(row: dict[str, str], *, departements: dict[str, int]) -> tupl
     return code, values
 
 
+def _effectif_parse(
+    row: dict[str, str], *, departements: dict[str, int]
+) -> tuple[tuple[str, int], dict]:
+    """The (UAI, rentrée) of an effectifs row and its EcoleEffectif field values."""
+    uai = _uai(row["Numéro de l'école"])
+    if not RENTREE_RE.fullmatch(rentree := row["Rentrée scolaire"]):
+        raise RowError(f"rentrée « {rentree} » invalide (année sur 4 chiffres attendue)")
+    if (departement := departements.get(_folded(row["Département"]))) is None:
+        raise RowError(f"département « {row['Département']} » absent du référentiel")
+    if (is_public := SECTEURS.get(_folded(row["Secteur"]))) is None:
+        raise RowError(f"secteur « {row['Secteur']} » inconnu (PUBLIC ou PRIVE attendu)")
+    rep, rep_plus = _flag(row, "REP"), _flag(row, "REP +")
+    counts = {field: _count(row, column) for field, column in EFFECTIFS_COUNTS.items()}
+    levels = sum(counts[field] for field in LEVEL_PUPILS.values())
+    if levels > counts["pupils_elementaire"]:
+        raise RowError(
+            f"élèves de CP à CM2 ({levels}) plus nombreux que les élèves en élémentaire "
+            f"({counts['pupils_elementaire']})"
+        )
+    name = " ".join(filter(None, [row["Dénomination principale"], row["Patronyme"]]))
+    values = counts | {
+        "departement_id": departement,
+        "commune_name": row["Commune"],
+        "name": name,
+        "is_public": is_public,
+        # An école in both would be REP+: the stronger label (never seen in the file).
+        "education_prioritaire": "REP+" if rep_plus else "REP" if rep else "",
+    }
+    _check_lengths(EcoleEffectif, values)
+    return (uai, int(rentree)), values
+
+
+def _folded(text: str) -> str:
+    """`text` without accents, case or punctuation: "Côtes-d'Armor" → "COTES D ARMOR"."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", bare.upper()))
+
+
+def _flag(row: dict[str, str], column: str) -> bool:
+    if (value := row[column]) not in FLAGS:
+        raise RowError(f"{column} « {value} » invalide (0 ou 1 attendu)")
+    return FLAGS[value]
+
+
+def _count(row: dict[str, str], column: str) -> int:
+    """A number of classes or pupils: a whole number, 0 or more."""
+    if not COUNT_RE.fullmatch(value := row[column]):
+        text = f"« {value} » invalide" if value else "vide"
+        raise RowError(f"{column} {text} (nombre entier positif ou nul attendu)")
+    if int(value) > COUNT_MAX:
+        raise RowError(f"{column} « {value} » hors limites")
+    return int(value)
+
+
 def _population(value: str) -> int | None:
     if value in ("", r"\N"):  # \N: the SQL dump's NULL, e.g. Mayotte has no census figure
         return None
@@ -336,15 +446,31 @@ def _circonscriptions_resolve(refs: set[CirconscriptionRef]) -> dict:
 
 
 def _rows_upsert(
-    model: type[models.Model], *, key: str, rows: dict[str, dict], report: ImportReport
+    model: type[models.Model],
+    *,
+    key: str | tuple[str, ...],
+    rows: dict[Hashable, dict],
+    report: ImportReport,
 ) -> None:
-    """Create the missing rows and update the changed ones, comparing field values."""
-    existing = model.objects.order_by().in_bulk(field_name=key)
+    """Create the missing rows and update the changed ones, comparing field values.
+
+    `rows` maps the value of the field `key` (or the tuple of values of the fields `key`,
+    which are unique together) to the values of the other fields.
+    """
+    composite = isinstance(key, tuple)
+
+    def key_of(instance: models.Model) -> Hashable:
+        if composite:
+            return tuple(getattr(instance, name) for name in key)
+        return getattr(instance, key)
+
+    existing = {key_of(instance): instance for instance in model.objects.order_by()}
     created, updated, fields = [], [], set()
     for value, values in rows.items():
         instance = existing.get(value)
         if instance is None:
-            created.append(model(**{key: value}, **values))
+            keys = dict(zip(key, value, strict=True)) if composite else {key: value}
+            created.append(model(**keys, **values))
             continue
         changed = {name for name, new in values.items() if getattr(instance, name) != new}
         if changed:

@@ -1,5 +1,8 @@
 """The French school referential: régions académiques, académies, départements,
-circonscriptions of the first degree, communes and écoles (keyed by UAI)."""
+circonscriptions of the first degree, communes, écoles (keyed by UAI) and their
+effectifs (classes and pupils per rentrée)."""
+
+import re
 
 from django.db import models
 from django.db.models import Q
@@ -171,3 +174,109 @@ class Ecole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.commune_name} ({self.uai})"
+
+
+# The levels of the école élémentaire, as classes.Level writes them: the field of EcoleEffectif
+# holding the number of pupils of each.
+LEVEL_PUPILS = {
+    "CP": "pupils_cp",
+    "CE1": "pupils_ce1",
+    "CE2": "pupils_ce2",
+    "CM1": "pupils_cm1",
+    "CM2": "pupils_cm2",
+}
+SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
+
+
+def rentree_of(school_year: str) -> int:
+    """The year of the rentrée that starts `school_year`: "2022-2023" → 2022.
+
+    Raises ValueError when `school_year` is not two consecutive years joined by "-".
+    """
+    match = SCHOOL_YEAR_RE.fullmatch(school_year)
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise ValueError(f"année scolaire « {school_year} » invalide (ex. 2022-2023 attendue)")
+    return int(match[1])
+
+
+class EcoleEffectifQuerySet(models.QuerySet):
+    def for_school_year(self, school_year: str) -> "EcoleEffectifQuerySet":
+        """The effectifs counted at the rentrée of `school_year` ("2022-2023" → rentrée 2022)."""
+        return self.filter(rentree=rentree_of(school_year))
+
+    def levels_of(self, uai: str, school_year: str) -> list[str]:
+        """The elementary levels ("CP" … "CM2", in school order) that have pupils in an école.
+
+        Reads the effectifs of the rentrée of `school_year`, or, when that rentrée is not
+        loaded for the école, of its latest rentrée. Returns [] for an école without
+        effectifs or without elementary pupils (a maternelle). One query.
+        """
+        wanted = rentree_of(school_year)
+        effectifs = list(self.filter(uai=uai).order_by("-rentree"))
+        effectif = next((e for e in effectifs if e.rentree == wanted), None)
+        effectif = effectif or next(iter(effectifs), None)
+        return effectif.levels_with_pupils if effectif else []
+
+
+class EcoleEffectif(models.Model):
+    """The classes and pupils of one école at one rentrée, as the ministry counted them.
+
+    Source: the data.education.gouv.fr dataset `fr-en-ecoles-effectifs-nb_classes`
+    (counted at the rentrée, public and private écoles), loaded by
+    `import_effectifs`. Every count is a number of classes or of pupils. `uai` is not a
+    foreign key: the file keeps écoles closed since, which the annuaire no longer lists.
+    Pupil counts per level and in pré-élémentaire / élémentaire exclude the ULIS pupils,
+    counted apart in `pupils_ulis`.
+    """
+
+    uai = models.CharField(_("UAI"), max_length=8)
+    rentree = models.PositiveSmallIntegerField(
+        _("rentrée"), help_text=_("Année de la rentrée : 2022 pour l'année scolaire 2022-2023.")
+    )
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="ecole_effectifs"
+    )
+    commune_name = models.CharField(_("commune"), max_length=200, blank=True)
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    education_prioritaire = models.CharField(
+        _("éducation prioritaire"),
+        max_length=4,
+        choices=EducationPrioritaire.choices,
+        blank=True,
+        default=EducationPrioritaire.NONE,
+    )
+    classes = models.PositiveIntegerField(_("classes"))
+    pupils = models.PositiveIntegerField(_("élèves"))
+    pupils_preelementaire = models.PositiveIntegerField(_("élèves en pré-élémentaire hors ULIS"))
+    pupils_elementaire = models.PositiveIntegerField(_("élèves en élémentaire hors ULIS"))
+    pupils_ulis = models.PositiveIntegerField(_("élèves en ULIS"))
+    pupils_cp = models.PositiveIntegerField(_("élèves en CP hors ULIS"))
+    pupils_ce1 = models.PositiveIntegerField(_("élèves en CE1 hors ULIS"))
+    pupils_ce2 = models.PositiveIntegerField(_("élèves en CE2 hors ULIS"))
+    pupils_cm1 = models.PositiveIntegerField(_("élèves en CM1 hors ULIS"))
+    pupils_cm2 = models.PositiveIntegerField(_("élèves en CM2 hors ULIS"))
+
+    objects = EcoleEffectifQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rentree", "uai"]
+        verbose_name = _("effectifs d'une école")
+        verbose_name_plural = _("effectifs des écoles")
+        constraints = [
+            models.UniqueConstraint(fields=["uai", "rentree"], name="ecole_effectif_unique")
+        ]
+        indexes = [models.Index(fields=["rentree", "departement"])]  # the reports' sums
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uai}) — rentrée {self.school_year}"
+
+    @property
+    def school_year(self) -> str:
+        """The school year the rentrée starts: 2022 → "2022-2023"."""
+        return f"{self.rentree}-{self.rentree + 1}"
+
+    @property
+    def levels_with_pupils(self) -> list[str]:
+        """The elementary levels with at least one pupil, in school order."""
+        return [level for level, field in LEVEL_PUPILS.items() if getattr(self, field)]

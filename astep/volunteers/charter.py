@@ -7,8 +7,6 @@ version; from its effective date a volunteer is proposed only once they signed i
 (`VolunteerProfile.objects.proposable()`).
 """
 
-import functools
-import warnings
 from datetime import date
 
 from django.db import transaction
@@ -17,10 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from PIL import ImageFile
 
 from astep.accounts.models import Role, User
 from astep.accounts.services import user_notify
+from astep.pdf import html_to_pdf
 from astep.volunteers.models import (
     CharterSignature,
     CharterVersion,
@@ -141,22 +139,4 @@ def charter_pdf(*, signature: CharterSignature) -> bytes:
                 "email": signature.user.email,
             },
         )
-    weasyprint = _weasyprint()
-    # The template is self-contained: refuse to fetch anything (file://, http://).
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=[])
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-
-
-@functools.cache
-def _weasyprint():
-    """Import WeasyPrint on first use: it is slow to load and only the PDF needs it."""
-    with warnings.catch_warnings():
-        # Without the optional HarfBuzz-Subset system library WeasyPrint warns on import;
-        # fonts are then embedded whole, which is fine for a two-page charter.
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-        import weasyprint.urls
-    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import;
-    # the proof upload must keep refusing truncated images (tests/volunteers/test_proofs.py).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint
+    return html_to_pdf(html)

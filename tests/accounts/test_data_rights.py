@@ -65,7 +65,11 @@ def volunteer(correspondent) -> User:
         request=accompanied, volunteer=user, school_year=accompanied.school_class.school_year
     )
     ModuleSession.objects.create(
-        module=module, date=date(2026, 1, 8), start_time=time(13, 30), end_time=time(16, 0)
+        module=module,
+        volunteer=user,
+        date=date(2026, 1, 8),
+        start_time=time(13, 30),
+        end_time=time(16, 0),
     )
     Proposal.objects.create(
         request=RequestFactory(status="proposed"),
