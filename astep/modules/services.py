@@ -103,6 +103,7 @@ def session_change(
     session.topic = topic
     if moved:
         session.status = SessionStatus.MOVED
+        session.reminder_sent_at = None  # the reminder of the old date told the old date
     _save_without_overlap(session)
     if moved:
         _tell_other_party(session, actor, "session_moved", "Séance déplacée", reason)

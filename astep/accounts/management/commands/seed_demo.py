@@ -1,6 +1,6 @@
 """Create one demo account per role (idempotent) and print them. Development only."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from astep.accounts.models import Role, User
+from astep.classes.models import AccompanimentRequest, RequestStatus, SchoolClass, Theme
+from astep.modules.models import Module, Session, SessionConfirmation, SessionStatus
+from astep.modules.school_calendar import SchoolCalendar, sessions_plan
 from astep.partners.models import Organisation, OrganisationKind
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Ecole
@@ -65,6 +68,7 @@ class Command(BaseCommand):
             )
             rows.append(f"  {user.get_role_display():<45} {email}")
         self._volunteers(ecole, organisation)
+        self._module(ecole)
         admin, created = User.objects.get_or_create(
             email="admin@demo.astep.test", defaults={"is_staff": True, "is_superuser": True}
         )
@@ -86,6 +90,54 @@ class Command(BaseCommand):
             f"Territoire des correspondants : {ecole.departement}, académie de "
             f"{ecole.departement.academie}"
         )
+
+    def _module(self, ecole) -> None:
+        """Camille's CM1-CM2 runs a module with Karim: started three weeks ago on Thursday
+        afternoons, the sessions so far held (the first confirmed by both), the rest to come."""
+        teacher = User.objects.get(email="enseignante@demo.astep.test")
+        volunteer = User.objects.get(email="accompagnateur@demo.astep.test")
+        school_class, created = SchoolClass.objects.get_or_create(
+            teacher=teacher,
+            ecole=ecole,
+            school_year=current_school_year(),
+            name="CM1-CM2 (démonstration)",
+            defaults={"levels": ["CM1", "CM2"], "pupils": 25},
+        )
+        if not created:
+            return
+        today = timezone.localdate()
+        start = today - timedelta(weeks=3)
+        plan = sessions_plan(
+            start=start, half_day="4-pm", count=6, calendar=SchoolCalendar.of_ecole(ecole)
+        )
+        request = AccompanimentRequest.objects.create(
+            school_class=school_class,
+            theme=Theme.MATTER,
+            period_start=start,
+            period_end=start + timedelta(weeks=12),
+            half_days=["4-pm"],
+            status=RequestStatus.IN_PROGRESS,
+            submitted_at=timezone.now() - timedelta(weeks=5),
+        )
+        module = Module.objects.create(
+            request=request,
+            volunteer=volunteer,
+            school_year=school_class.school_year,
+            half_day="4-pm",
+        )
+        for number, (day, begin, end) in enumerate(plan.slots):
+            session = Session.objects.create(
+                module=module,
+                volunteer=volunteer,
+                date=day,
+                start_time=begin,
+                end_time=end,
+                topic=f"Séance {number + 1} : les états de l'eau",
+                status=SessionStatus.HELD if day < today else SessionStatus.PLANNED,
+            )
+            if number == 0:
+                for user in (teacher, volunteer):
+                    SessionConfirmation.objects.create(session=session, user=user)
 
     def _volunteers(self, ecole, organisation) -> None:
         """Karim has finished onboarding; Léa's level, attested by her university, waits
