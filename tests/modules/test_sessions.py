@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from astep.classes.models import RequestStatus
 from astep.modules.models import Session, SessionStatus
@@ -71,7 +72,7 @@ def test_moving_a_session_onto_another_of_the_volunteer_s_is_refused_in_french()
 def test_a_move_needs_a_reason_a_school_day_and_tells_the_other_party(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory(date=THURSDAY)
+    session = SessionFactory(date=THURSDAY, reminder_sent_at=timezone.now())
     teacher = session.module.teacher
     common = {"session": session, "actor": teacher, "start_time": time(9), "end_time": time(11)}
     with pytest.raises(SessionError, match="motif"):
@@ -88,6 +89,7 @@ def test_a_move_needs_a_reason_a_school_day_and_tells_the_other_party(
         time(9),
         SessionStatus.MOVED,
     )
+    assert session.reminder_sent_at is None  # the new date will be reminded
     change = session.changes.get()
     assert (change.kind, change.previous_date, change.reason) == ("moved", THURSDAY, "Sortie")
     assert [m.to for m in mailoutbox] == [[session.volunteer.email]]
