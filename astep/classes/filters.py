@@ -76,6 +76,7 @@ class ClassFilter(django_filters.FilterSet):
                 Q(**{f"{p}ecole__uai__iexact": word})
                 | Q(**{f"{p}ecole__name__icontains": word})
                 | Q(**{f"{p}ecole__commune_name__icontains": word})
+                | Q(**{f"{p}teacher__first_name__icontains": word})
                 | Q(**{f"{p}teacher__last_name__icontains": word})
                 | Q(**{f"{p}teacher__email__icontains": word})
             )
@@ -107,11 +108,23 @@ class RequestFilter(ClassFilter):
         fields = ["q", "status", "school_year", "circonscription", "cycle", "education_prioritaire"]
 
 
+MODULE_STATUSES = [
+    RequestStatus.MATCHED,
+    RequestStatus.IN_PROGRESS,
+    RequestStatus.COMPLETED,
+    RequestStatus.CANCELLED,
+]
+
+
 class ModuleFilter(ClassFilter):
     """The module list's filters: the same, through the module's request."""
 
     class_path = "request__school_class"
     status_path = "request__status"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["status"].extra["choices"] = [(s.value, s.label) for s in MODULE_STATUSES]
 
     class Meta:
         model = Module

@@ -126,7 +126,7 @@ def request_transition(
         recipients = [u for u in _concerned(request, CONCERNED.get(status, ())) if u != actor]
         user_notify(
             recipients=recipients,
-            subject=f"{request.get_status_display()} — demande de {request.school_class.ecole.name}",
+            subject=f"Demande {request.get_status_display().lower()} — {request.school_class.ecole.name}",
             template="request_status_changed",
             context={"request": request, "school_class": request.school_class, "actor": actor},
         )

@@ -117,12 +117,15 @@ def _request_form(request, accompaniment: AccompanimentRequest):
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         sending = "submit" in request.POST and not autosave
-        if sending and form.submit_clean():
-            request_submit(request=form.save(commit=False), actor=request.user)
-            messages.success(
-                request, _("Votre demande est envoyée au correspondant départemental ASTEP.")
-            )
-            return redirect("classes:request_detail", pk=accompaniment.pk)
+        if sending and form.is_valid():
+            request_draft_save(request=form.save(commit=False))  # a refused send loses nothing
+            if form.submit_clean():
+                request_submit(request=accompaniment, actor=request.user)
+                messages.success(
+                    request, _("Votre demande est envoyée au correspondant départemental ASTEP.")
+                )
+                return redirect("classes:request_detail", pk=accompaniment.pk)
+            form.helper.form_action = reverse("classes:request_edit", args=[accompaniment.pk])
         if not sending and form.is_valid():
             request_draft_save(request=form.save(commit=False))
             edit_url = reverse("classes:request_edit", args=[accompaniment.pk])

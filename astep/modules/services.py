@@ -22,6 +22,7 @@ from astep.modules.models import (
 )
 from astep.modules.school_calendar import SchoolCalendar, half_day_times, sessions_plan
 
+WEDNESDAY, NOON = 3, time(12, 0)
 OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
 
 
@@ -94,9 +95,11 @@ def session_change(
         if not reason:
             raise SessionError("Indiquez le motif du changement de date ou d'horaire.")
         closed = SchoolCalendar.of_ecole(session.module.request.school_class.ecole).day_off(day)
+        if day.isoweekday() == WEDNESDAY and start_time >= NOON:
+            closed = "pas de classe le mercredi après-midi"
         if closed:
             raise SessionError(f"L'école est fermée le {day:%d/%m/%Y} ({closed}).")
-        _record(session, SessionChangeKind.MOVED, actor, reason)
+        previous = _record(session, SessionChangeKind.MOVED, actor, reason)
     elif topic != session.topic:
         _record(session, SessionChangeKind.EDITED, actor, reason)
     session.date, session.start_time, session.end_time = day, start_time, end_time
@@ -106,7 +109,9 @@ def session_change(
         session.reminder_sent_at = None  # the reminder of the old date told the old date
     _save_without_overlap(session)
     if moved:
-        _tell_other_party(session, actor, "session_moved", "Séance déplacée", reason)
+        _tell_other_party(
+            session, actor, "session_moved", "Séance déplacée", reason, previous=previous
+        )
     return session
 
 
@@ -218,8 +223,8 @@ def _save_without_overlap(session: Session) -> None:
         raise
 
 
-def _record(session: Session, kind: str, actor: User, reason: str) -> None:
-    SessionChange.objects.create(
+def _record(session: Session, kind: str, actor: User, reason: str) -> SessionChange:
+    return SessionChange.objects.create(
         session=session,
         kind=kind,
         previous_date=session.date,
@@ -230,12 +235,20 @@ def _record(session: Session, kind: str, actor: User, reason: str) -> None:
     )
 
 
-def _tell_other_party(session: Session, actor: User, template: str, subject: str, reason: str):
+def _tell_other_party(
+    session: Session, actor: User, template: str, subject: str, reason: str, previous=None
+):
     module = session.module
     others = [u for u in (module.teacher, module.volunteer) if u != actor]
     user_notify(
         recipients=others,
         subject=f"{subject} — {module.request.school_class.ecole.name}",
         template=template,
-        context={"session": session, "module": module, "actor": actor, "reason": reason},
+        context={
+            "session": session,
+            "module": module,
+            "actor": actor,
+            "reason": reason,
+            "previous": previous,
+        },
     )

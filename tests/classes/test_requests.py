@@ -97,8 +97,18 @@ def test_sending_an_incomplete_request_shows_each_error_and_keeps_what_was_typed
     ):
         assert message in page
     assert "Élevage de phasmes" in page and 'value="9"' in page
-    assert not AccompanimentRequest.objects.exclude(status="draft").exists()
+    draft = AccompanimentRequest.objects.get()  # what was typed is kept in the draft
+    assert (draft.status, draft.comment, draft.sessions_count) == ("draft", "Élevage de phasmes", 9)
+    assert f'action="{reverse("classes:request_edit", args=[draft.pk])}"' in page
     assert mailoutbox == []
+
+
+def test_a_draft_is_deleted_from_its_form(teacher, school_class):
+    draft = RequestFactory(school_class=school_class, status="draft")
+    page = teacher.get(reverse("classes:request_edit", args=[draft.pk])).content.decode()
+    assert "Supprimer ce brouillon" in page
+    teacher.post(reverse("classes:request_cancel", args=[draft.pk]))
+    assert not AccompanimentRequest.objects.exists()
 
 
 def test_the_school_year_s_campaign_sets_the_session_bounds(teacher, school_class):
@@ -144,10 +154,14 @@ def test_a_second_request_for_the_same_class_is_flagged_not_silently_duplicated(
 
     refused = teacher.post(create, {**COMPLETE, "submit": "Envoyer"})
     assert "confirmez qu&#x27;il en faut une seconde" in refused.content.decode()
-    assert AccompanimentRequest.objects.count() == 1
-
-    teacher.post(create, {**COMPLETE, "second_request": "on", "submit": "Envoyer"})
     second = AccompanimentRequest.objects.exclude(pk=first.pk).get()
+    assert second.status == RequestStatus.DRAFT  # kept as a draft, not sent
+
+    teacher.post(
+        reverse("classes:request_edit", args=[second.pk]),
+        {**COMPLETE, "second_request": "on", "submit": "Envoyer"},
+    )
+    second.refresh_from_db()
     assert second.status == RequestStatus.SUBMITTED
     other = client_factory()
     other.force_login(correspondent)

@@ -77,6 +77,13 @@ def test_a_move_needs_a_reason_a_school_day_and_tells_the_other_party(
     common = {"session": session, "actor": teacher, "start_time": time(9), "end_time": time(11)}
     with pytest.raises(SessionError, match="motif"):
         session_change(day=THURSDAY + timedelta(days=1), topic="", reason=" ", **common)
+    with pytest.raises(SessionError, match="pas de classe le mercredi après-midi"):
+        session_change(
+            **{**common, "start_time": time(14), "end_time": time(16)},
+            day=date(2027, 3, 10),
+            topic="",
+            reason="Sortie",
+        )
     with pytest.raises(SessionError, match="fermée le 06/05/2027 \\(Jour férié : Ascension\\)"):
         session_change(day=date(2027, 5, 6), topic="", reason="Sortie", **common)
     assert mailoutbox == []
@@ -93,7 +100,9 @@ def test_a_move_needs_a_reason_a_school_day_and_tells_the_other_party(
     change = session.changes.get()
     assert (change.kind, change.previous_date, change.reason) == ("moved", THURSDAY, "Sortie")
     assert [m.to for m in mailoutbox] == [[session.volunteer.email]]
-    assert "vendredi 12 mars 2027" in mailoutbox[0].body and "Sortie" in mailoutbox[0].body
+    body = mailoutbox[0].body
+    assert "Ancienne date : jeudi 11 mars 2027, de 14:00 à 16:00" in body
+    assert "Nouvelle date : vendredi 12 mars 2027" in body and "Sortie" in body
 
 
 def test_a_topic_alone_changes_without_reason_nor_e_mail(mailoutbox):
@@ -137,7 +146,7 @@ def test_both_confirmations_are_kept_and_the_request_moves_along(
     module.request.refresh_from_db()
     assert module.request.status == RequestStatus.COMPLETED
     assert [e.status for e in module.request.events.all()] == ["in_progress", "completed"]
-    completed = [m for m in mailoutbox if "Terminée" in m.subject]
+    completed = [m for m in mailoutbox if "Demande terminée" in m.subject]
     assert sorted(m.to[0] for m in completed) == sorted(
         [module.teacher.email, module.volunteer.email]
     )

@@ -37,7 +37,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        ecole = Ecole.objects.select_related("departement__academie", "circonscription").first()
+        ecoles = Ecole.objects.select_related("departement__academie", "circonscription")
+        ecole = ecoles.exclude(nature__icontains="maternelle").first() or ecoles.first()
         if ecole is None:
             raise CommandError("Aucune école : lancez d'abord import_annuaire.")
         organisation, _ = Organisation.objects.get_or_create(
@@ -135,8 +136,8 @@ class Command(BaseCommand):
                 topic=f"Séance {number + 1} : les états de l'eau",
                 status=SessionStatus.HELD if day < today else SessionStatus.PLANNED,
             )
-            if number == 0:
-                for user in (teacher, volunteer):
+            if day < today:  # held means confirmed: by both for the first, the teacher after
+                for user in (teacher, volunteer) if number == 0 else (teacher,):
                     SessionConfirmation.objects.create(session=session, user=user)
 
     def _volunteers(self, ecole, organisation) -> None:
