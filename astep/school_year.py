@@ -13,6 +13,17 @@ def school_year_of(day: date) -> str:
     return f"{start}-{start + 1}"
 
 
+def school_year_start(school_year: str) -> int:
+    """The year of the rentrée that starts `school_year`: "2022-2023" → 2022.
+
+    Raises ValueError when `school_year` is not two consecutive years joined by "-".
+    """
+    start, _sep, end = school_year.partition("-")
+    if not (start.isdigit() and end.isdigit() and len(start) == 4 and int(end) == int(start) + 1):
+        raise ValueError(f"année scolaire « {school_year} » invalide (ex. 2022-2023 attendue)")
+    return int(start)
+
+
 def current_school_year() -> str:
     """The school year of today's date (Europe/Paris)."""
     return school_year_of(timezone.localdate())

@@ -97,6 +97,8 @@ def proposal_decline(*, proposal: Proposal, reason: str) -> Proposal:
 
 
 def _answer(proposal: Proposal, status: str, reason: str = "") -> Proposal:
+    # The request row first, as every change of a request does (no lock-order deadlock).
+    AccompanimentRequest.objects.select_for_update().filter(pk=proposal.request_id).first()
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request__school_class__ecole", "volunteer__volunteer_profile")

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from astep.classes.models import RequestStatus
 from astep.modules.models import Module, SessionStatus
 from astep.territory.models import EcoleEffectif, EducationPrioritaire
 from astep.volunteers.eligibility import Status
@@ -40,6 +41,7 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
     """
     modules = (
         Module.objects.filter(school_year=school_year)
+        .exclude(request__status=RequestStatus.CANCELLED)
         .select_related("request__school_class__ecole", "volunteer__volunteer_profile")
         .prefetch_related("sessions")
     )

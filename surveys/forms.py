@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from astep.forms import submit_helper
-from astep.school_year import current_school_year
+from astep.school_year import current_school_year, school_year_start
 from surveys.models import Campaign, DepartementalSurvey
 
 
@@ -42,11 +42,12 @@ class CampaignForm(forms.ModelForm):
 
     def clean_school_year(self) -> str:
         year = self.cleaned_data["school_year"].strip()
-        start, _sep, end = year.partition("-")
-        if not (
-            start.isdigit() and end.isdigit() and len(start) == 4 and int(end) == int(start) + 1
-        ):
-            raise forms.ValidationError(_("Écrivez l'année scolaire sous la forme 2025-2026."))
+        try:
+            school_year_start(year)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Écrivez l'année scolaire sous la forme 2025-2026.")
+            ) from None
         return year
 
     def clean(self):

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,13 +6,12 @@ from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
-from astep.school_year import current_school_year
+from astep.school_year import current_school_year, school_year_start
 from surveys.figures import FIGURES
 from surveys.forms import CampaignForm, SurveyForm
 from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
 from surveys.services import campaign_open, report_request, survey_open, survey_submit
 
-SCHOOL_YEAR = re.compile(r"\d{4}-\d{4}")
 REPORT_ROLES = [Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT, Role.DEPARTMENTAL_CORRESPONDENT]
 
 
@@ -96,7 +93,9 @@ def reports(request):
 @role_required(*REPORT_ROLES)
 def report_create(request):
     year = request.POST.get("school_year", "")
-    if not SCHOOL_YEAR.fullmatch(year):
+    try:
+        school_year_start(year)
+    except ValueError:
         year = current_school_year()
     report_request(user=request.user, school_year=year)
     messages.info(

@@ -139,7 +139,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
-    """A Thursday-afternoon session; pass `date` for another day."""
+    """An afternoon session (14:00–16:00) a week from today; pass `date` for another day."""
 
     class Meta:
         model = Session

@@ -165,7 +165,10 @@ class AccompanimentRequest(models.Model):
         verbose_name_plural = _("demandes d'accompagnement")
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="request_period_ordered"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="request_period_ordered",
+                violation_error_code="period_order",
+                violation_error_message=_("La fin de la période doit suivre son début."),
             ),
             models.CheckConstraint(
                 condition=Q(accompanists__in=[1, 2]), name="request_one_or_two_accompanists"

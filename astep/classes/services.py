@@ -6,7 +6,7 @@ from django.utils import timezone
 from astep.accounts.models import User
 from astep.accounts.services import departmental_correspondents, user_notify
 from astep.classes.models import AccompanimentRequest, RequestEvent, RequestStatus
-from astep.modules.models import UPCOMING_STATUSES, Session, SessionStatus
+from astep.modules.models import Session
 from astep.school_year import school_year_of
 from matching.models import Proposal, ProposalStatus
 from surveys.models import Campaign
@@ -60,9 +60,13 @@ def request_problems(request: AccompanimentRequest) -> dict[str, str]:
     return problems
 
 
+@transaction.atomic
 def request_draft_save(*, request: AccompanimentRequest) -> AccompanimentRequest:
-    """Save a request as a draft (possibly incomplete); only drafts are edited this way."""
-    if request.status != RequestStatus.DRAFT:
+    """Save a request as a draft (possibly incomplete); only drafts are edited this way.
+
+    Raises RequestError when the request was sent meanwhile (another tab, a double click).
+    """
+    if request.pk and _locked(request).status != RequestStatus.DRAFT:
         raise RequestError("Cette demande est déjà envoyée : elle ne se modifie plus.")
     request.save()
     return request
@@ -74,6 +78,8 @@ def request_submit(*, request: AccompanimentRequest, actor: User) -> Accompanime
 
     Raises RequestError listing what is missing (`request_problems`) or when not a draft.
     """
+    _locked(request)  # a second click waits, then finds the request sent
+    request.refresh_from_db(fields=["status"])
     problems = request_problems(request)
     if problems:
         raise RequestError(" ".join(problems.values()))
@@ -96,6 +102,7 @@ def request_submit(*, request: AccompanimentRequest, actor: User) -> Accompanime
     return request
 
 
+@transaction.atomic
 def request_transition(
     *,
     request: AccompanimentRequest,
@@ -140,19 +147,28 @@ def request_cancel(*, request: AccompanimentRequest, actor: User, reason: str) -
 
     Raises RequestError when the request is already closed or the reason is blank.
     """
-    request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
+    request = _locked(request)
     if request.status == S.DRAFT:
         request.delete()
         return
     request_transition(request=request, status=S.CANCELLED, actor=actor, reason=reason)
-    Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
-        status=ProposalStatus.DECLINED,
-        decline_reason=f"Demande annulée : {reason}",
-        answered_at=timezone.now(),
+    _proposals_withdraw(request, f"Demande annulée : {reason}")
+    Session.objects.filter(module__request=request).upcoming().cancel(
+        actor=actor, reason=f"Demande annulée : {reason}"
     )
-    Session.objects.filter(module__request=request, status__in=UPCOMING_STATUSES).update(
-        status=SessionStatus.CANCELLED
-    )
+
+
+@transaction.atomic
+def request_not_served(
+    *, request: AccompanimentRequest, actor: User | None, reason: str
+) -> AccompanimentRequest:
+    """Close a request still waiting for an accompanist as "not served", with `reason`; a
+    pending proposal is withdrawn. Raises RequestError when the request is not open or the
+    reason is blank."""
+    request = _locked(request)
+    request_transition(request=request, status=S.NOT_SERVED, actor=actor, reason=reason)
+    _proposals_withdraw(request, reason)
+    return request
 
 
 def requests_close_year(*, today) -> int:
@@ -165,18 +181,28 @@ def requests_close_year(*, today) -> int:
     past_years = AccompanimentRequest.objects.open().filter(
         school_class__school_year__lt=school_year_of(today)  # "2025-2026" < "2026-2027"
     )
-    for request in past_years.select_related("school_class__ecole__departement"):
-        with transaction.atomic():
-            Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
-                status=ProposalStatus.DECLINED,
-                decline_reason=YEAR_END_REASON,
-                answered_at=timezone.now(),
-            )
-            request_transition(
-                request=request, status=S.NOT_SERVED, actor=None, reason=YEAR_END_REASON
-            )
+    for request in past_years:
+        try:
+            request_not_served(request=request, actor=None, reason=YEAR_END_REASON)
+        except RequestError:  # matched since it was listed
+            continue
         closed += 1
     return closed
+
+
+def _locked(request: AccompanimentRequest) -> AccompanimentRequest:
+    """The request re-read and locked: the request row is always locked first."""
+    return (
+        AccompanimentRequest.objects.select_for_update(of=("self",))
+        .select_related("school_class__ecole", "school_class__teacher")
+        .get(pk=request.pk)
+    )
+
+
+def _proposals_withdraw(request: AccompanimentRequest, reason: str) -> None:
+    Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.DECLINED, decline_reason=reason, answered_at=timezone.now()
+    )
 
 
 def _concerned(request: AccompanimentRequest, kinds: tuple[str, ...]) -> list[User]:

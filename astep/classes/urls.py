@@ -11,5 +11,5 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.request_detail, name="request_detail"),
     path("demandes/<int:pk>/modifier/", views.request_edit, name="request_edit"),
     path("demandes/<int:pk>/annuler/", views.request_cancel_view, name="request_cancel"),
-    path("demandes/<int:pk>/non-servie/", views.request_not_served, name="request_not_served"),
+    path("demandes/<int:pk>/non-servie/", views.request_not_served_view, name="request_not_served"),
 ]

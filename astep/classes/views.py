@@ -16,8 +16,8 @@ from astep.classes.services import (
     RequestError,
     request_cancel,
     request_draft_save,
+    request_not_served,
     request_submit,
-    request_transition,
 )
 from astep.half_days import half_days_labels
 from astep.school_year import current_school_year
@@ -115,28 +115,34 @@ def _request_form(request, accompaniment: AccompanimentRequest):
     school_class = accompaniment.school_class
     form = RequestForm(request.POST or None, instance=accompaniment, school_class=school_class)
     autosave = request.headers.get("X-Autosave") == "1"
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         sending = "submit" in request.POST and not autosave
-        if sending and form.is_valid():
+        try:
             request_draft_save(request=form.save(commit=False))  # a refused send loses nothing
-            if form.submit_clean():
+            if sending and form.submit_clean():
                 request_submit(request=accompaniment, actor=request.user)
                 messages.success(
                     request, _("Votre demande est envoyée au correspondant départemental ASTEP.")
                 )
                 return redirect("classes:request_detail", pk=accompaniment.pk)
-            form.helper.form_action = reverse("classes:request_edit", args=[accompaniment.pk])
-        if not sending and form.is_valid():
-            request_draft_save(request=form.save(commit=False))
-            edit_url = reverse("classes:request_edit", args=[accompaniment.pk])
+        except RequestError as error:  # sent meanwhile, from another tab or a double click
             if autosave:
-                return JsonResponse({"saved": True, "url": edit_url})
+                return JsonResponse(
+                    {"saved": False, "errors": {"__all__": [str(error)]}}, status=409
+                )
+            messages.info(request, str(error))
+            return redirect("classes:request_detail", pk=accompaniment.pk)
+        edit_url = reverse("classes:request_edit", args=[accompaniment.pk])
+        if autosave:
+            return JsonResponse({"saved": True, "url": edit_url})
+        if not sending:
             messages.success(
                 request, _("Brouillon enregistré. Vous le retrouvez sur votre page d'accueil.")
             )
             return redirect(edit_url)
-        if autosave:
-            return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+        form.helper.form_action = edit_url  # the draft exists now: send again from it
+    elif autosave:
+        return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     return render(
         request,
         "classes/request_form.html",
@@ -216,15 +222,9 @@ def request_cancel_view(request, pk):
 
 @require_POST
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
-def request_not_served(request, pk):
+def request_not_served_view(request, pk):
     accompaniment = get_object_or_404(AccompanimentRequest.objects.for_user(request.user), pk=pk)
-
-    def close(*, request, actor, reason):
-        request_transition(
-            request=request, status=RequestStatus.NOT_SERVED, actor=actor, reason=reason
-        )
-
-    return _with_reason(request, accompaniment, _("Clore : non servie"), close)
+    return _with_reason(request, accompaniment, _("Clore : non servie"), request_not_served)
 
 
 def _with_reason(request, accompaniment, button, action):

@@ -82,6 +82,32 @@ class SessionQuerySet(models.QuerySet):
         """Sessions of the modules `user` may see (`Module.objects.for_user`)."""
         return self.filter(module__in=Module.objects.for_user(user))
 
+    def overlapping(self, *, volunteer_id: int, day, begin, end) -> "SessionQuerySet":
+        """Live sessions of a volunteer on `day` whose times meet begin–end (`day` may be a
+        lookup dict such as {"date__gte": d} for every day from d)."""
+        days = day if isinstance(day, dict) else {"date": day}
+        return self.filter(
+            volunteer_id=volunteer_id, start_time__lt=end, end_time__gt=begin, **days
+        ).exclude(status=SessionStatus.CANCELLED)
+
+    def cancel(self, *, actor, reason: str) -> int:
+        """Cancel these sessions, keeping a `SessionChange` for each (calendars read it).
+        Returns how many were cancelled."""
+        sessions = list(self.select_for_update())
+        SessionChange.objects.bulk_create(
+            SessionChange(
+                session=session,
+                kind=SessionChangeKind.CANCELLED,
+                previous_date=session.date,
+                previous_start_time=session.start_time,
+                previous_end_time=session.end_time,
+                reason=reason,
+                actor=actor,
+            )
+            for session in sessions
+        )
+        return self.filter(pk__in=[s.pk for s in sessions]).update(status=SessionStatus.CANCELLED)
+
 
 class TsRange(models.Func):
     """PostgreSQL `tsrange(date + start, date + end)`: the session's slot as a range."""

@@ -20,6 +20,7 @@ from astep.school_year import school_year_end
 MORNING = (time(9, 0), time(11, 30))
 AFTERNOON = (time(14, 0), time(16, 0))
 ZONES = {"A", "B", "C"}
+WEDNESDAY, NOON = 3, time(12, 0)
 # `holidays` subdivisions with local public holidays, by département code.
 SUBDIVISIONS = {"057": "57", "067": "6AE", "068": "6AE"} | {
     code: code for code in ("971", "972", "973", "974", "976")
@@ -58,8 +59,8 @@ class SchoolCalendar:
 
     def day_off(self, day: date) -> str | None:
         """Why the écoles are closed on `day`, in French ("Vacances d'hiver", "Lundi de
-        Pâques", "Week-end"), or None on a school day. Wednesday afternoons are not school
-        time either, but no half-day offered to teachers falls on them."""
+        Pâques", "Week-end"), or None on a school day (see `slot_off` for Wednesday
+        afternoons)."""
         if day.isoweekday() > 5:
             return "Week-end"
         public = _public_holidays(SUBDIVISIONS.get(self.departement_code), day.year).get(day)
@@ -71,6 +72,14 @@ class SchoolCalendar:
         if holiday and holiday[f"vacances_zone_{self.zone.lower()}"]:
             return holiday["nom_vacances"]
         return None
+
+    def slot_off(self, day: date, start: time) -> str | None:
+        """Why no session can start at `start` on `day`: `day_off`, or Wednesday afternoon,
+        which is not school time in any école (the school week has at most Wednesday
+        morning); None when the slot is open."""
+        if day.isoweekday() == WEDNESDAY and start >= NOON:
+            return "pas de classe le mercredi après-midi"
+        return self.day_off(day)
 
     def weeks_off(self, *, half_day: str, dates: list[date]) -> list[tuple[date, str]]:
         """The closed days on `half_day`'s weekday between the first and last of `dates` that

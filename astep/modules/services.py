@@ -22,7 +22,6 @@ from astep.modules.models import (
 )
 from astep.modules.school_calendar import SchoolCalendar, half_day_times, sessions_plan
 
-WEDNESDAY, NOON = 3, time(12, 0)
 OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
 
 
@@ -94,9 +93,8 @@ def session_change(
     if moved:
         if not reason:
             raise SessionError("Indiquez le motif du changement de date ou d'horaire.")
-        closed = SchoolCalendar.of_ecole(session.module.request.school_class.ecole).day_off(day)
-        if day.isoweekday() == WEDNESDAY and start_time >= NOON:
-            closed = "pas de classe le mercredi après-midi"
+        ecole = session.module.request.school_class.ecole
+        closed = SchoolCalendar.of_ecole(ecole).slot_off(day, start_time)
         if closed:
             raise SessionError(f"L'école est fermée le {day:%d/%m/%Y} ({closed}).")
         previous = _record(session, SessionChangeKind.MOVED, actor, reason)
@@ -189,29 +187,19 @@ _RELATED = ("module__request__school_class__ecole__departement__academie", "modu
 
 def _busy_days(volunteer: User, start: date, begin: time, end: time) -> set[date]:
     """Days from `start` on which `volunteer` has a live session overlapping begin–end."""
-    return set(
-        Session.objects.filter(
-            volunteer=volunteer,
-            date__gte=start,
-            start_time__lt=end,
-            end_time__gt=begin,
-        )
-        .exclude(status=SessionStatus.CANCELLED)
-        .values_list("date", flat=True)
+    busy = Session.objects.overlapping(
+        volunteer_id=volunteer.pk, day={"date__gte": start}, begin=begin, end=end
     )
+    return set(busy.values_list("date", flat=True))
 
 
 def _save_without_overlap(session: Session) -> None:
-    overlapping = (
-        Session.objects.filter(
-            volunteer_id=session.volunteer_id,
-            date=session.date,
-            start_time__lt=session.end_time,
-            end_time__gt=session.start_time,
-        )
-        .exclude(status=SessionStatus.CANCELLED)
-        .exclude(pk=session.pk)
-    )
+    overlapping = Session.objects.overlapping(
+        volunteer_id=session.volunteer_id,
+        day=session.date,
+        begin=session.start_time,
+        end=session.end_time,
+    ).exclude(pk=session.pk)
     if overlapping.exists():
         raise SessionError(OVERLAP_MESSAGE)
     try:

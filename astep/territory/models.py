@@ -2,11 +2,11 @@
 circonscriptions of the first degree, communes, écoles (keyed by UAI) and their
 effectifs (classes and pupils per rentrée)."""
 
-import re
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from astep.school_year import school_year_start
 
 
 class RegionAcademique(models.Model):
@@ -185,24 +185,12 @@ LEVEL_PUPILS = {
     "CM1": "pupils_cm1",
     "CM2": "pupils_cm2",
 }
-SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
-
-
-def rentree_of(school_year: str) -> int:
-    """The year of the rentrée that starts `school_year`: "2022-2023" → 2022.
-
-    Raises ValueError when `school_year` is not two consecutive years joined by "-".
-    """
-    match = SCHOOL_YEAR_RE.fullmatch(school_year)
-    if not match or int(match[2]) != int(match[1]) + 1:
-        raise ValueError(f"année scolaire « {school_year} » invalide (ex. 2022-2023 attendue)")
-    return int(match[1])
 
 
 class EcoleEffectifQuerySet(models.QuerySet):
     def for_school_year(self, school_year: str) -> "EcoleEffectifQuerySet":
         """The effectifs counted at the rentrée of `school_year` ("2022-2023" → rentrée 2022)."""
-        return self.filter(rentree=rentree_of(school_year))
+        return self.filter(rentree=school_year_start(school_year))
 
     def levels_of(self, uai: str, school_year: str) -> list[str]:
         """The elementary levels ("CP" … "CM2", in school order) that have pupils in an école.
@@ -211,7 +199,7 @@ class EcoleEffectifQuerySet(models.QuerySet):
         loaded for the école, of its latest rentrée. Returns [] for an école without
         effectifs or without elementary pupils (a maternelle). One query.
         """
-        wanted = rentree_of(school_year)
+        wanted = school_year_start(school_year)
         effectifs = list(self.filter(uai=uai).order_by("-rentree"))
         effectif = next((e for e in effectifs if e.rentree == wanted), None)
         effectif = effectif or next(iter(effectifs), None)

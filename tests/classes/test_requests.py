@@ -14,11 +14,14 @@ from astep.classes.tasks import requests_close_year as requests_close_year_task
 from astep.territory.models import EcoleEffectif
 from matching.models import Proposal
 from matching.services import proposal_create
+from surveys.figures import figures_by_departement
 from surveys.models import Campaign
 from tests.factories import (
     EcoleFactory,
+    ModuleFactory,
     RequestFactory,
     SchoolClassFactory,
+    SessionFactory,
     UserFactory,
     VolunteerProfileFactory,
     departement,
@@ -192,11 +195,14 @@ def test_the_correspondent_closes_a_request_as_not_served_with_a_reason(
     client, school_class, correspondent, mailoutbox, django_capture_on_commit_callbacks
 ):
     request = RequestFactory(school_class=school_class)
+    volunteer = VolunteerProfileFactory().user
+    proposal_create(request=request, volunteer=volunteer, proposed_by=correspondent)
+    mailoutbox.clear()
     client.force_login(correspondent)
     address = reverse("classes:request_not_served", args=[request.pk])
     client.post(address, {"reason": ""})
     request.refresh_from_db()
-    assert request.status == "submitted"
+    assert request.status == "proposed"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(address, {"reason": "Aucun bénévole à moins de 40 km"})
     request.refresh_from_db()
@@ -205,6 +211,7 @@ def test_the_correspondent_closes_a_request_as_not_served_with_a_reason(
         "Aucun bénévole à moins de 40 km",
     )
     assert [m.to[0] for m in mailoutbox] == [school_class.teacher.email]
+    assert Proposal.objects.get().status == "declined"  # withdrawn: nothing left to answer
 
 
 def test_at_year_end_the_requests_still_waiting_are_closed_once(mailoutbox):
@@ -250,3 +257,18 @@ def test_autosave_of_an_invalid_draft_answers_the_errors_without_saving(teacher,
     assert response.status_code == 400
     assert "period_start" in json.loads(response.content)["errors"]
     assert not AccompanimentRequest.objects.exists()
+
+
+def test_cancelling_a_running_module_cancels_its_sessions_to_come_with_their_history(
+    school_class,
+):
+    module = ModuleFactory(request__school_class=school_class, request__status="in_progress")
+    held = SessionFactory(module=module, date=date.today() - timedelta(days=7), status="held")
+    to_come = SessionFactory(module=module, date=date.today() + timedelta(days=7))
+    request_cancel(request=module.request, actor=school_class.teacher, reason="Déménagement")
+    to_come.refresh_from_db()
+    held.refresh_from_db()
+    assert (to_come.status, held.status) == ("cancelled", "held")
+    change = to_come.changes.get()  # calendars read it: the .ics sequence goes up
+    assert (change.kind, change.reason) == ("cancelled", "Demande annulée : Déménagement")
+    assert figures_by_departement(school_year=school_class.school_year) == {}

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from astep.modules.models import Module
-from astep.school_year import current_school_year
-from astep.territory.models import EcoleEffectif, rentree_of
+from astep.school_year import current_school_year, school_year_start
+from astep.territory.models import EcoleEffectif
 from surveys.models import Report, Scope
 from surveys.reports import HEADINGS, report_rows
 from tests.factories import (
@@ -36,7 +36,7 @@ def accompanied_class(departement_code: str, school_year: str = YEAR) -> None:
 def effectif(departement_code: str, *, classes: int, elementary: int, rentree: int | None = None):
     return EcoleEffectif.objects.create(
         uai=f"{9800000 + EcoleEffectif.objects.count():07d}A",
-        rentree=rentree or rentree_of(YEAR),
+        rentree=rentree or school_year_start(YEAR),
         departement=departement(departement_code),
         classes=classes,
         pupils=elementary + 20,
@@ -71,8 +71,8 @@ def test_the_coverage_rate_divides_accompanied_classes_by_the_elementary_ecoles_
     effectif("035", classes=12, elementary=280)  # école élémentaire
     effectif("035", classes=9, elementary=150)  # école primaire: its maternelle classes count
     effectif("035", classes=5, elementary=0)  # école maternelle: not counted
-    effectif("035", classes=40, elementary=900, rentree=rentree_of(YEAR) - 1)  # another year
-    effectif("044", classes=30, elementary=600, rentree=rentree_of(YEAR) - 1)
+    effectif("035", classes=40, elementary=900, rentree=school_year_start(YEAR) - 1)  # another year
+    effectif("044", classes=30, elementary=600, rentree=school_year_start(YEAR) - 1)
 
     rows = report_rows(
         Report(scope=Scope.DEPARTEMENT, school_year=YEAR, departement_id=departement("035").pk)
@@ -88,7 +88,7 @@ def test_the_rate_is_blank_where_the_effectifs_of_the_year_are_not_loaded():
     accompanied_class("035")
     accompanied_class("044")
     effectif("035", classes=20, elementary=400)
-    effectif("044", classes=30, elementary=600, rentree=rentree_of(YEAR) - 1)
+    effectif("044", classes=30, elementary=600, rentree=school_year_start(YEAR) - 1)
 
     rows = report_rows(Report(scope=Scope.NATIONAL, school_year=YEAR))
 
