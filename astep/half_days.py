@@ -1,7 +1,12 @@
 """Weekday half-days, the unit in which volunteers give availability and classes ask for it."""
 
+from datetime import date, time, timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+MORNING = (time(9, 0), time(11, 30))
+AFTERNOON = (time(14, 0), time(16, 0))
 
 
 class HalfDay(models.TextChoices):
@@ -24,6 +29,15 @@ class HalfDay(models.TextChoices):
     @property
     def is_morning(self) -> bool:
         return self.value.endswith("am")
+
+    @property
+    def times(self) -> tuple[time, time]:
+        """Default times of the half-day: mornings 9:00–11:30, afternoons 14:00–16:00."""
+        return MORNING if self.is_morning else AFTERNOON
+
+    def first_on_or_after(self, day: date) -> date:
+        """The first date on or after `day` that falls on this half-day's weekday."""
+        return day + timedelta(days=(self.iso_weekday - day.isoweekday()) % 7)
 
 
 def half_days_labels(values: list[str]) -> str:

@@ -91,8 +91,9 @@ class RequestForm(forms.ModelForm):
             "comment": _("Projet de la classe, matériel, contraintes… (facultatif)"),
         }
 
-    def __init__(self, *args, school_class, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        school_class = self.instance.school_class
         for name in DEFAULTED:
             self.fields[name].required = False  # a draft left without them keeps the defaults
         least, most = Campaign.session_bounds(school_class.school_year)
@@ -103,7 +104,6 @@ class RequestForm(forms.ModelForm):
         self.fields["accompanists"].help_text = _(
             "Deux accompagnateurs pour un travail en groupes."
         )
-        self.instance.school_class = school_class
         if not self.instance.siblings().exists():
             del self.fields["second_request"]
         self.helper = FormHelper()

@@ -179,10 +179,6 @@ class AccompanimentRequest(models.Model):
         theme = self.get_theme_display() or _("Demande")
         return f"{theme} — {self.school_class}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
     def siblings(self) -> "RequestQuerySet":
         """The other live requests of the same class (same school year): a second one is
         flagged to the teacher and the correspondent, never silently kept twice."""

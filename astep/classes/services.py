@@ -32,6 +32,11 @@ REASON_NEEDED = {S.CANCELLED, S.NOT_SERVED}
 YEAR_END_REASON = "Aucun accompagnateur n'a pu être trouvé avant la fin de l'année scolaire."
 
 
+def request_allows(request: AccompanimentRequest, status: str) -> bool:
+    """Whether `request` may go from its status to `status` (TRANSITIONS)."""
+    return status in TRANSITIONS.get(request.status, ())
+
+
 class RequestError(Exception):
     """A change the rules forbid; the message is French, for the user."""
 
@@ -117,7 +122,7 @@ def request_transition(
     `notify=False` when the caller sends its own e-mail. Raises RequestError when the
     change is not allowed from the current status (TRANSITIONS) or a needed reason is blank.
     """
-    if status not in TRANSITIONS.get(request.status, ()):
+    if not request_allows(request, status):
         raise RequestError(
             f"Une demande « {request.get_status_display().lower()} » ne peut pas passer à "
             f"« {RequestStatus(status).label.lower()} »."

@@ -14,6 +14,7 @@ from astep.classes.forms import EcoleSearchForm, ReasonForm, RequestForm, School
 from astep.classes.models import AccompanimentRequest, RequestStatus, SchoolClass
 from astep.classes.services import (
     RequestError,
+    request_allows,
     request_cancel,
     request_draft_save,
     request_not_served,
@@ -113,7 +114,7 @@ def request_edit(request, pk):
 def _request_form(request, accompaniment: AccompanimentRequest):
     """Save a draft ("Enregistrer le brouillon", or the page's autosave) or send it."""
     school_class = accompaniment.school_class
-    form = RequestForm(request.POST or None, instance=accompaniment, school_class=school_class)
+    form = RequestForm(request.POST or None, instance=accompaniment)
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST" and form.is_valid():
         sending = "submit" in request.POST and not autosave
@@ -179,7 +180,10 @@ def request_detail(request, pk):
         pk=pk,
     )
     user = request.user
-    can_cancel = accompaniment.status in _CANCELLABLE and user.role in _DECIDERS
+    can_cancel = user.role in _DECIDERS and (
+        accompaniment.status == RequestStatus.DRAFT
+        or request_allows(accompaniment, RequestStatus.CANCELLED)
+    )
     return render(
         request,
         "classes/request_detail.html",
@@ -190,20 +194,14 @@ def request_detail(request, pk):
             "siblings": accompaniment.siblings().select_related("school_class"),
             "cancel_form": ReasonForm(button=_("Annuler la demande")) if can_cancel else None,
             "not_served_form": ReasonForm(button=_("Clore : non servie"))
-            if accompaniment.is_open and user.role == Role.DEPARTMENTAL_CORRESPONDENT
+            if request_allows(accompaniment, RequestStatus.NOT_SERVED)
+            and user.role == Role.DEPARTMENTAL_CORRESPONDENT
             else None,
             "title": _("Demande d'accompagnement"),
         },
     )
 
 
-_CANCELLABLE = {
-    RequestStatus.DRAFT,
-    RequestStatus.SUBMITTED,
-    RequestStatus.PROPOSED,
-    RequestStatus.MATCHED,
-    RequestStatus.IN_PROGRESS,
-}
 _DECIDERS = {Role.TEACHER, Role.DEPARTMENTAL_CORRESPONDENT}
 
 
@@ -216,7 +214,7 @@ def request_cancel_view(request, pk):
     if accompaniment.status == RequestStatus.DRAFT:
         request_cancel(request=accompaniment, actor=request.user, reason="")
         messages.success(request, _("Le brouillon est supprimé."))
-        return redirect("classes:list" if request.user.role == Role.TEACHER else "home")
+        return redirect("classes:list")  # only its teacher sees a draft
     return _with_reason(request, accompaniment, _("Annuler la demande"), request_cancel)
 
 

@@ -7,9 +7,8 @@ session's changes (`SessionChange`) and LAST-MODIFIED/DTSTAMP is the last of the
 the module's creation), so that a file for unchanged sessions is byte-for-byte the same.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
@@ -102,9 +101,8 @@ def _event(session: Session) -> Event:
     event.add("last-modified", modified)
     event.add("sequence", session.changes_count)
     # TZID=Europe/Paris: the times are the école's wall clock, whatever the reader's zone.
-    paris = ZoneInfo(settings.TIME_ZONE)
-    event.add("dtstart", datetime.combine(session.date, session.start_time, tzinfo=paris))
-    event.add("dtend", datetime.combine(session.date, session.end_time, tzinfo=paris))
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
     event.add("summary", f"Annulée : {summary}" if cancelled else summary)
     event.add("location", _location(ecole))
     event.add("description", _description(session, module_url))

@@ -58,6 +58,10 @@ class Module(models.Model):
     def teacher(self):
         return self.request.school_class.teacher
 
+    def has_held_session(self) -> bool:
+        """Whether a session took place: the questionnaire and the attestation open then."""
+        return self.sessions.filter(status=SessionStatus.HELD).exists()
+
     def is_party(self, user) -> bool:
         """Whether `user` runs this module: its teacher or its volunteer."""
         return user.pk in (self.volunteer_id, self.request.school_class.teacher_id)

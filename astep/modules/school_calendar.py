@@ -17,8 +17,6 @@ from vacances_scolaires_france import SchoolHolidayDates
 from astep.half_days import HalfDay
 from astep.school_year import school_year_end
 
-MORNING = (time(9, 0), time(11, 30))
-AFTERNOON = (time(14, 0), time(16, 0))
 ZONES = {"A", "B", "C"}
 WEDNESDAY, NOON = 3, time(12, 0)
 # `holidays` subdivisions with local public holidays, by département code.
@@ -87,7 +85,7 @@ class SchoolCalendar:
         if not dates or not half_day:
             return []
         first = min(dates)
-        day = first + timedelta(days=(HalfDay(half_day).iso_weekday - first.isoweekday()) % 7)
+        day = HalfDay(half_day).first_on_or_after(first)
         skipped = []
         while day < max(dates):
             reason = self.day_off(day)
@@ -111,11 +109,6 @@ class Plan:
     missing: int = 0  # sessions that did not fit before the end of the school year
 
 
-def half_day_times(half_day: str) -> tuple[time, time]:
-    """Default times of a half-day: mornings 9:00–11:30, afternoons 14:00–16:00."""
-    return MORNING if HalfDay(half_day).is_morning else AFTERNOON
-
-
 def sessions_plan(
     *,
     start: date,
@@ -132,8 +125,8 @@ def sessions_plan(
     begins (30 June where the calendar is unknown), so a plan started late holds fewer sessions and says how many are `missing`.
     """
     slot = HalfDay(half_day)
-    day = start + timedelta(days=(slot.iso_weekday - start.isoweekday()) % 7)
-    begin, end = half_day_times(half_day)
+    day = slot.first_on_or_after(start)
+    begin, end = slot.times
     last_day = school_year_end(start)
     if not calendar.school_holidays_known_on(start):
         last_day = last_day.replace(month=6, day=30)  # no summer dates: stop with June

@@ -10,6 +10,7 @@ from astep.accounts.models import User
 from astep.accounts.services import user_notify
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.classes.services import request_transition
+from astep.half_days import HalfDay
 from astep.modules.models import (
     UPCOMING_STATUSES,
     Feedback,
@@ -20,7 +21,7 @@ from astep.modules.models import (
     SessionConfirmation,
     SessionStatus,
 )
-from astep.modules.school_calendar import SchoolCalendar, half_day_times, sessions_plan
+from astep.modules.school_calendar import SchoolCalendar, sessions_plan
 
 OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
 
@@ -42,7 +43,7 @@ def module_create(*, request: AccompanimentRequest, volunteer: User, today: date
     shared = sorted(set(request.half_days) & set(volunteer.volunteer_profile.half_days))
     half_day = shared[0] if shared else sorted(request.half_days)[0]
     start = max(request.period_start, today + timedelta(days=1))
-    begin, end = half_day_times(half_day)
+    begin, end = HalfDay(half_day).times
     plan = sessions_plan(
         start=start,
         half_day=half_day,
@@ -174,7 +175,7 @@ def feedback_save(*, feedback: Feedback) -> Feedback:
 
     Raises SessionError before any session was held (there is nothing to judge yet).
     """
-    if not feedback.module.sessions.filter(status=SessionStatus.HELD).exists():
+    if not feedback.module.has_held_session():
         raise SessionError("Le questionnaire s'ouvre après la première séance réalisée.")
     feedback.role = feedback.user.role
     feedback.at = timezone.now()

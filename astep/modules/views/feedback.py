@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from astep.modules.attestations import AttestationError, attestation_pdf
 from astep.modules.forms import FeedbackForm
-from astep.modules.models import Feedback, Module, SessionStatus
+from astep.modules.models import Feedback, Module
 from astep.modules.services import SessionError, feedback_save
 
 
@@ -56,7 +56,7 @@ def feedback(request, pk):
             "module": module,
             "form": form,
             "answer": answer,
-            "is_open": module.sessions.filter(status=SessionStatus.HELD).exists(),
+            "is_open": module.has_held_session(),
             "title": _("Questionnaire de fin de module"),
         },
     )

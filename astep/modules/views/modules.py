@@ -11,7 +11,14 @@ from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
 from astep.classes.filters import ModuleFilter
 from astep.modules.forms import SessionCancelForm, SessionChangeForm
-from astep.modules.models import Feedback, Module, Session, SessionChange, SessionConfirmation
+from astep.modules.models import (
+    Feedback,
+    Module,
+    Session,
+    SessionChange,
+    SessionConfirmation,
+    SessionStatus,
+)
 from astep.modules.school_calendar import SchoolCalendar
 from astep.modules.services import SessionError, session_cancel, session_change, session_confirm
 
@@ -74,7 +81,7 @@ def module_detail(request, pk):
             "feedback": Feedback.objects.filter(module=module, user=request.user).first()
             if is_party
             else None,
-            "held": sum(1 for s in sessions if s.status == "held"),
+            "held": sum(1 for s in sessions if s.status == SessionStatus.HELD),
             "confirmed_by_me": {
                 c.session_id
                 for s in sessions
