@@ -177,6 +177,9 @@ LOGGING = {
 # Absolute address of the portal, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Days a volunteer and a teacher have to answer a proposal before it expires.
+MATCHING_PROPOSAL_DAYS = int(os.environ.get("MATCHING_PROPOSAL_DAYS", "10"))
+
 # Periodic tasks, run by `celery -A astep beat`; hours are CELERY_TIMEZONE (Europe/Paris).
 
 CELERY_BEAT_SCHEDULE = {
@@ -191,5 +194,9 @@ CELERY_BEAT_SCHEDULE = {
     "requests-close-year": {
         "task": "astep.classes.tasks.requests_close_year",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "proposals-expire": {
+        "task": "matching.tasks.proposals_expire",
+        "schedule": crontab(minute=15),
     },
 }

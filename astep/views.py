@@ -38,6 +38,9 @@ def home(request):
             .exclude(status=RequestStatus.DRAFT)
             .filter(school_class__school_year=current_school_year())
             .select_related("school_class__ecole"),
+            pending_proposals=Proposal.objects.for_user(user)
+            .filter(status=ProposalStatus.PENDING, teacher_accepted_at__isnull=True)
+            .count(),
         )
     elif user.role == Role.VOLUNTEER:
         profile = VolunteerProfile.objects.filter(user=user).first() or VolunteerProfile(user=user)
@@ -48,12 +51,17 @@ def home(request):
             ),
             charter_to_sign=charter_to_sign(user=user),
             pending_proposals=Proposal.objects.for_user(user)
-            .filter(status=ProposalStatus.PENDING)
+            .filter(status=ProposalStatus.PENDING, volunteer_accepted_at__isnull=True)
             .count(),
         )
     elif user.role == Role.DEPARTMENTAL_CORRESPONDENT:
         context.update(
-            open_requests=AccompanimentRequest.objects.for_user(user).open().count(),
+            open_requests=AccompanimentRequest.objects.for_user(user)
+            .filter(status=RequestStatus.SUBMITTED)
+            .count(),
+            waiting_proposals=Proposal.objects.for_user(user)
+            .filter(status=ProposalStatus.PENDING)
+            .count(),
             volunteers_to_review=VolunteerProfile.objects.for_user(user)
             .filter(review_status=ReviewStatus.PENDING)
             .count(),

@@ -1,12 +1,42 @@
-"""Candidate volunteers for one request, ranked by distance."""
+"""From the database to the matching's facts: the pool of a département, the candidates of a request.
 
-from dataclasses import dataclass
+The rules themselves are in `matching.pool`; this module reads requests, volunteers, their
+load this school year, and the pairs already declined or excluded.
+"""
 
-from astep.classes.models import AccompanimentRequest
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from math import cos, radians
+
+from django.db.models import Count, F, Q
+
+from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.half_days import half_days_labels
-from astep.territory.geo import great_circle_km
+from astep.modules.models import Module
+from astep.school_year import school_year_of
 from astep.volunteers.eligibility import adult_born_by
 from astep.volunteers.models import VolunteerProfile
+from matching.models import PairChoice, PairChoiceKind, Proposal, ProposalStatus
+from matching.pool import NEAR_MISS_KM, RequestFacts, VolunteerFacts, build_arcs
+from matching.solver import Arc, request_priority
+
+KM_PER_DEGREE = 111.2  # of latitude; a margin, not a measure: the rules use great circles
+
+
+@dataclass
+class Pool:
+    """What a plan is computed from: requests waiting in the pool (status "submitted") and the
+    volunteers who could reach them, as model rows and as facts, with the allowed `arcs`,
+    the `forbidden` pairs (declined or excluded) and the `locked` ones."""
+
+    requests: dict[int, AccompanimentRequest] = field(default_factory=dict)
+    volunteers: dict[int, VolunteerProfile] = field(default_factory=dict)
+    request_facts: dict[int, RequestFacts] = field(default_factory=dict)
+    volunteer_facts: dict[int, VolunteerFacts] = field(default_factory=dict)
+    forbidden: set[tuple[int, int]] = field(default_factory=set)
+    locked: set[tuple[int, int]] = field(default_factory=set)
+    arcs: list[Arc] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -22,32 +52,170 @@ class Candidate:
         return half_days_labels(list(self.shared_half_days))
 
 
-def candidates_for(request: AccompanimentRequest) -> list[Candidate]:
-    """Volunteers who may be proposed for `request`, nearest first.
+def pool_for_departement(departement, *, today: date) -> Pool:
+    """The pool of `departement` on `today`: its requests waiting for an accompanist, every
+    proposable volunteer who might reach one of them, their remaining capacity this school
+    year, and the allowed pairs. A fixed number of queries, whatever the sizes."""
+    requests = (
+        AccompanimentRequest.objects.in_departement(departement)
+        .filter(status=RequestStatus.SUBMITTED, school_class__ecole__latitude__isnull=False)
+        .select_related("school_class__ecole__departement", "school_class__teacher")
+        .order_by("submitted_at", "pk")
+    )
+    return _pool(list(requests), today=today)
 
-    A candidate has finished onboarding (`proposable`), is 18 or over on the first day of
-    the request's period (circular 2010-083: an adult when the module starts), lives within
-    their own travel limit of the école (great-circle km from their commune's town hall),
-    shares at least one weekday half-day with the request, and was not already proposed
-    for it. Returns an empty list when the école has no coordinates.
-    """
-    ecole = request.school_class.ecole
-    if ecole.latitude is None or ecole.longitude is None:
+
+def candidates_for(request: AccompanimentRequest, *, today: date) -> list[Candidate]:
+    """Volunteers who may be proposed for `request`, nearest first (every rule of
+    `matching.pool.pair_problems`, and not already proposed for it). Empty when the école
+    has no coordinates."""
+    if request.school_class.ecole.latitude is None:
         return []
-    already = request.proposals.values_list("volunteer_id", flat=True)
-    profiles = (
-        VolunteerProfile.objects.proposable()
-        .exclude(user_id__in=already)
-        .filter(commune__latitude__isnull=False)
-        .filter(birth_date__lte=adult_born_by(request.period_start))
-        .select_related("user", "commune")
+    pool = _pool([request], today=today)
+    live = set(
+        request.proposals.filter(
+            status__in=[ProposalStatus.PENDING, ProposalStatus.ACCEPTED]
+        ).values_list("volunteer_id", flat=True)
     )
     candidates = []
+    for arc in pool.arcs:
+        if arc.supply in live:
+            continue
+        facts = pool.volunteer_facts[arc.supply]
+        shared = tuple(sorted(pool.request_facts[request.pk].half_days & facts.half_days))
+        candidates.append(Candidate(pool.volunteers[arc.supply], arc.decikm / 10, shared))
+    return sorted(candidates, key=lambda c: (c.distance_km, c.profile.pk))
+
+
+def _pool(requests: list[AccompanimentRequest], *, today: date) -> Pool:
+    pool = Pool(requests={r.pk: r for r in requests})
+    if not requests:
+        return pool
+    for request in requests:
+        pool.request_facts[request.pk] = request_facts(request, today=today)
+    profiles = list(_reachable(requests).select_related("user", "commune__departement"))
+    load = modules_taken([p.user_id for p in profiles], school_year_of(today))
     for profile in profiles:
-        shared = tuple(sorted(set(profile.half_days) & set(request.half_days)))
-        distance = great_circle_km(
-            ecole.latitude, ecole.longitude, profile.commune.latitude, profile.commune.longitude
+        pool.volunteers[profile.user_id] = profile
+        pool.volunteer_facts[profile.user_id] = volunteer_facts(
+            profile, capacity=profile.max_modules - load[profile.user_id]
         )
-        if shared and distance <= profile.max_distance_km:
-            candidates.append(Candidate(profile, round(distance, 1), shared))
-    return sorted(candidates, key=lambda c: c.distance_km)
+    pool.forbidden, pool.locked = _choices(requests)
+    pool.arcs = build_arcs(
+        list(pool.request_facts.values()), list(pool.volunteer_facts.values()), pool.forbidden
+    )
+    return pool
+
+
+def request_facts(request: AccompanimentRequest, *, today: date) -> RequestFacts:
+    """The facts of `request` for the rules (its école, period, half-days, priority)."""
+    ecole = request.school_class.ecole
+    submitted = (request.submitted_at or request.created_at).date()
+    return RequestFacts(
+        id=request.pk,
+        latitude=ecole.latitude,
+        longitude=ecole.longitude,
+        departement=ecole.departement.code,
+        remote=request.form == "remote",
+        half_days=frozenset(request.half_days),
+        months=frozenset(_months(request.period_start, request.period_end)),
+        adult_born_by=adult_born_by(request.period_start),
+        need=request.accompanists,
+        priority=request_priority(
+            education_prioritaire=ecole.education_prioritaire,
+            waiting_days=(today - submitted).days,
+        ),
+        levels=frozenset(request.school_class.levels),
+        theme=request.theme,
+    )
+
+
+def volunteer_facts(profile: VolunteerProfile, *, capacity: int) -> VolunteerFacts:
+    """The facts of a proposable volunteer for the rules; `capacity` = modules left."""
+    return VolunteerFacts(
+        id=profile.user_id,
+        latitude=profile.commune.latitude,
+        longitude=profile.commune.longitude,
+        departement=profile.commune.departement.code,
+        max_distance_km=profile.max_distance_km,
+        half_days=frozenset(profile.half_days),
+        months=frozenset(profile.free_months),
+        birth_date=profile.birth_date,
+        capacity=max(capacity, 0),
+        levels=frozenset(profile.preferred_levels),
+        themes=frozenset(profile.preferred_themes),
+    )
+
+
+def _reachable(requests):
+    """Proposable volunteers whose own limit (plus NEAR_MISS_KM, for the explanations) might
+    reach one of the écoles: a box around the écoles widened by each volunteer's km (cheap
+    in SQL; the great circle decides later),
+    and, for remote requests, the volunteers of the département."""
+    ecoles = [r.school_class.ecole for r in requests]
+    lats = [e.latitude for e in ecoles]
+    lons = [e.longitude for e in ecoles]
+    widest = min(cos(radians(max(abs(min(lats)), abs(max(lats))) + 2)), 1.0)
+    reach = (F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE
+    in_box = Q(
+        commune__latitude__gte=min(lats) - reach,
+        commune__latitude__lte=max(lats) + reach,
+        commune__longitude__gte=min(lons) - reach / widest,
+        commune__longitude__lte=max(lons) + reach / widest,
+    )
+    remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
+    if remote:
+        in_box |= Q(commune__departement_id__in=remote)
+    return (
+        VolunteerProfile.objects.proposable()
+        .filter(commune__latitude__isnull=False, birth_date__isnull=False)
+        .filter(in_box)
+    )
+
+
+def modules_taken(user_ids: list[int], school_year: str) -> Counter:
+    """Modules each volunteer holds in `school_year` (first or second accompanist, not
+    cancelled), plus the live proposals not yet turned into modules."""
+    taken: Counter = Counter()
+    modules = Module.objects.filter(school_year=school_year).exclude(
+        request__status=RequestStatus.CANCELLED
+    )
+    for column in ("volunteer_id", "co_volunteer_id"):
+        rows = modules.filter(**{f"{column}__in": user_ids}).values(column).annotate(n=Count("pk"))
+        taken.update({row[column]: row["n"] for row in rows})
+    proposals = (
+        Proposal.objects.filter(
+            volunteer_id__in=user_ids,
+            status__in=[ProposalStatus.PENDING, ProposalStatus.ACCEPTED],
+            request__status=RequestStatus.PROPOSED,
+        )
+        .values("volunteer_id")
+        .annotate(n=Count("pk"))
+    )
+    taken.update({row["volunteer_id"]: row["n"] for row in proposals})
+    return taken
+
+
+def _choices(requests) -> tuple[set, set]:
+    """(forbidden, locked) pairs of these requests: declined proposals and excluded pairs are
+    forbidden for ever (issue 5); locked pairs stay in every plan."""
+    ids = [r.pk for r in requests]
+    forbidden = set(
+        Proposal.objects.filter(request_id__in=ids, status=ProposalStatus.DECLINED).values_list(
+            "request_id", "volunteer_id"
+        )
+    )
+    locked = set()
+    for request_id, volunteer_id, kind in PairChoice.objects.filter(request_id__in=ids).values_list(
+        "request_id", "volunteer_id", "kind"
+    ):
+        (forbidden if kind == PairChoiceKind.EXCLUDED else locked).add((request_id, volunteer_id))
+    return forbidden, locked
+
+
+def _months(start: date, end: date) -> list[int]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(months) < 12:
+        months.append(month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

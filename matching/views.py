@@ -1,3 +1,6 @@
+from collections import defaultdict
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,44 +11,187 @@ from django.views.decorators.http import require_POST
 from astep.accounts.models import Role, User
 from astep.accounts.permissions import role_required
 from astep.classes.models import AccompanimentRequest, RequestStatus
-from matching.candidates import candidates_for
+from astep.school_year import current_school_year
+from astep.volunteers.models import VolunteerProfile
+from matching.candidates import candidates_for, modules_taken, pool_for_departement
+from matching.filters import BoardRequestFilter, BoardVolunteerFilter
 from matching.forms import DeclineForm
-from matching.models import Proposal, ProposalStatus
-from matching.services import ProposalError, proposal_accept, proposal_create, proposal_decline
+from matching.models import PairChoiceKind, Plan, Proposal, ProposalStatus
+from matching.plans import PlanError, plan_compute, plan_send
+from matching.services import (
+    ProposalError,
+    pair_choose,
+    proposal_accept,
+    proposal_create,
+    proposal_decline,
+)
 
 PAGE_SIZE = 25
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
 def board(request):
-    """Open requests of the correspondent's département, the longest waiting first."""
+    """Open requests and available volunteers of the département, side by side, filtered."""
+    user = request.user
     requests = (
-        AccompanimentRequest.objects.for_user(request.user)
+        AccompanimentRequest.objects.for_user(user)
         .open()
         .select_related("school_class__ecole__circonscription")
+        .order_by("submitted_at", "pk")
     )
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    request_filter = BoardRequestFilter(request.GET or None, queryset=requests, user=user)
+    volunteers = (
+        VolunteerProfile.objects.for_user(user)
+        .proposable()
+        .select_related("user", "commune")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    volunteer_filter = BoardVolunteerFilter(request.GET or None, queryset=volunteers, prefix="v")
+    page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    volunteer_page = Paginator(volunteer_filter.qs, PAGE_SIZE).get_page(request.GET.get("vpage"))
+    pool = pool_for_departement(user.departement, today=timezone.localdate())
+    reach = defaultdict(list)
+    for arc in pool.arcs:
+        reach[arc.demand].append(arc.decikm / 10)
+    for accompaniment in page:
+        kms = reach.get(accompaniment.pk)
+        accompaniment.reach = (len(kms), min(kms)) if kms else None
+    taken = modules_taken([p.user_id for p in volunteer_page], current_school_year())
+    for profile in volunteer_page:
+        profile.left = profile.max_modules - taken[profile.user_id]
     return render(
         request,
         "matching/board.html",
         {
             "page_obj": page,
-            "departement": request.user.departement,
-            "title": _("Demandes à pourvoir"),
+            "volunteer_page": volunteer_page,
+            "request_filter": request_filter,
+            "volunteer_filter": volunteer_filter,
+            "plan": Plan.objects.for_user(user).first(),
+            "departement": user.departement,
+            "title": _("Appariement"),
         },
     )
+
+
+@require_POST
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT)
+def plan_create(request):
+    plan = plan_compute(
+        departement=request.user.departement, by=request.user, today=timezone.localdate()
+    )
+    messages.success(
+        request,
+        _("Plan calculé en %(s)s s : %(n)s demande(s) servie(s).")
+        % {"s": f"{plan.seconds:.2f}".replace(".", ","), "n": plan.served},
+    )
+    return redirect("matching:plan", pk=plan.pk)
+
+
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT)
+def plan_detail(request, pk):
+    """A plan's pairs with their reasons, its unserved requests with what would unblock them."""
+    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    request_ids = {p["request"] for p in plan.pairs} | {u["request"] for u in plan.unserved}
+    accompaniments = AccompanimentRequest.objects.select_related(
+        "school_class__ecole", "school_class__teacher"
+    ).in_bulk(request_ids)
+    volunteers = User.objects.select_related("volunteer_profile__commune").in_bulk(
+        {p["volunteer"] for p in plan.pairs}
+    )
+    groups = defaultdict(list)
+    for pair in plan.pairs:
+        groups[pair["request"]].append({**pair, "user": volunteers[pair["volunteer"]]})
+    served = [{"request": accompaniments[r], "pairs": pairs} for r, pairs in groups.items()]
+    unserved = [{**u, "request": accompaniments[u["request"]]} for u in plan.unserved]
+    return render(
+        request,
+        "matching/plan_detail.html",
+        {
+            "plan": plan,
+            "served_page": Paginator(served, PAGE_SIZE).get_page(request.GET.get("page")),
+            "unserved_page": Paginator(unserved, PAGE_SIZE).get_page(request.GET.get("upage")),
+            "is_latest": not Plan.objects.filter(
+                departement_id=plan.departement_id, pk__gt=plan.pk
+            ).exists(),
+            "title": _("Plan d'appariement"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT)
+def pair_choice(request, pk):
+    """Lock, exclude or release one pair of a plan, then compute the plan again."""
+    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    accompaniment = get_object_or_404(
+        AccompanimentRequest.objects.for_user(request.user), pk=request.POST.get("request")
+    )
+    volunteer = get_object_or_404(User, pk=request.POST.get("volunteer"), role=Role.VOLUNTEER)
+    action = request.POST.get("action")
+    kinds = {"lock": PairChoiceKind.LOCKED, "exclude": PairChoiceKind.EXCLUDED, "release": None}
+    if action not in kinds:
+        messages.error(request, _("Action inconnue."))
+        return redirect("matching:plan", pk=plan.pk)
+    pair_choose(
+        request=accompaniment,
+        volunteer=volunteer,
+        kind=kinds[action],
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+    )
+    new = plan_compute(
+        departement=request.user.departement, by=request.user, today=timezone.localdate()
+    )
+    done = {
+        "lock": _("Paire verrouillée"),
+        "exclude": _("Paire écartée"),
+        "release": _("Paire libérée"),
+    }[action]
+    messages.success(
+        request,
+        _("%(done)s ; le plan est recalculé (%(n)s demande(s) servie(s)).")
+        % {"done": done, "n": new.served},
+    )
+    return redirect("matching:plan", pk=new.pk)
+
+
+@require_POST
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT)
+def plan_send_view(request, pk):
+    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    try:
+        sent = plan_send(plan=plan, by=request.user, today=timezone.localdate())
+    except PlanError as error:
+        messages.error(request, str(error))
+        return redirect("matching:plan", pk=plan.pk)
+    messages.success(
+        request,
+        _(
+            "%(n)s proposition(s) envoyée(s) ; les accompagnateurs et les enseignants ont %(d)s jours pour répondre."
+        )
+        % {"n": sent.proposals, "d": settings.MATCHING_PROPOSAL_DAYS},
+    )
+    for line in sent.skipped:
+        messages.warning(request, line)
+    return redirect("matching:board")
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
 def request_candidates(request, pk):
     accompaniment = get_object_or_404(
-        AccompanimentRequest.objects.for_user(request.user).select_related("school_class__ecole"),
+        AccompanimentRequest.objects.for_user(request.user).select_related(
+            "school_class__ecole__departement"
+        ),
         pk=pk,
     )
+    today = timezone.localdate()
     if request.method == "POST":
         volunteer = get_object_or_404(User, pk=request.POST.get("volunteer"), role=Role.VOLUNTEER)
         try:
-            proposal_create(request=accompaniment, volunteer=volunteer, proposed_by=request.user)
+            proposal_create(
+                request=accompaniment, volunteer=volunteer, proposed_by=request.user, today=today
+            )
         except ProposalError as error:
             messages.error(request, str(error))
         else:
@@ -53,57 +199,72 @@ def request_candidates(request, pk):
                 request, _("La proposition est envoyée à %(name)s.") % {"name": volunteer}
             )
             return redirect("matching:board")
+    waiting = accompaniment.status in (RequestStatus.SUBMITTED, RequestStatus.PROPOSED)
     return render(
         request,
         "matching/request_candidates.html",
         {
             "accompaniment": accompaniment,
-            "candidates": candidates_for(accompaniment)
-            if accompaniment.status == RequestStatus.SUBMITTED
-            else [],
-            "proposals": accompaniment.proposals.select_related("volunteer"),
+            "candidates": candidates_for(accompaniment, today=today) if waiting else [],
+            "waiting": waiting,
+            "proposals": accompaniment.proposals.select_related("volunteer", "declined_by"),
             "title": _("Candidats pour une demande"),
         },
     )
 
 
-@role_required(Role.VOLUNTEER)
+@role_required(Role.VOLUNTEER, Role.TEACHER)
 def proposal_list(request):
     proposals = Proposal.objects.for_user(request.user).select_related(
-        "request__school_class__ecole"
+        "request__school_class__ecole", "request__school_class__teacher", "volunteer"
     )
     return render(
         request,
         "matching/proposal_list.html",
         {
-            "proposals": proposals,
+            "proposals": [(p, p.awaits(request.user)) for p in proposals],
             "decline_form": DeclineForm(),
-            "title": _("Mes propositions"),
+            "title": _("Propositions"),
         },
     )
 
 
 @require_POST
-@role_required(Role.VOLUNTEER)
+@role_required(Role.VOLUNTEER, Role.TEACHER)
 def proposal_answer(request, pk):
+    """Accept, or decline with a reason, a proposal addressed to the volunteer or the teacher."""
     proposal = get_object_or_404(
-        Proposal.objects.for_user(request.user), pk=pk, status=ProposalStatus.PENDING
+        Proposal.objects.for_user(request.user).select_related("request__school_class"),
+        pk=pk,
+        status=ProposalStatus.PENDING,
     )
     if request.POST.get("answer") == "accept":
-        module = proposal_accept(proposal=proposal, today=timezone.localdate())
+        try:
+            module = proposal_accept(proposal=proposal, by=request.user, today=timezone.localdate())
+        except ProposalError as error:
+            messages.error(request, str(error))
+            return redirect("matching:proposals")
+        if module is None:
+            messages.success(
+                request,
+                _(
+                    "Merci, votre accord est enregistré. Le module sera créé dès que tous auront accepté."
+                ),
+            )
+            return redirect("matching:proposals")
         messages.success(request, _("Merci ! Le module est créé avec ses séances."))
         return redirect("modules:detail", pk=module.pk)
     form = DeclineForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "matching/proposal_decline.html",
-            {
-                "proposal": proposal,
-                "form": form,
-                "title": _("Décliner la proposition"),
-            },
-        )
-    proposal_decline(proposal=proposal, reason=form.cleaned_data["reason"])
-    messages.info(request, _("La proposition est déclinée. Le correspondant est prévenu."))
-    return redirect("matching:proposals")
+    if form.is_valid():
+        try:
+            proposal_decline(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+        except ProposalError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, _("La proposition est déclinée. Le correspondant est prévenu."))
+        return redirect("matching:proposals")
+    return render(
+        request,
+        "matching/proposal_decline.html",
+        {"proposal": proposal, "form": form, "title": _("Décliner la proposition")},
+    )

@@ -38,11 +38,17 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
     {departement_id: {figure key: number}} with every key of FIGURES, for the
     départements that have at least one module; hours are decimal hours.
     A class mixing cycles counts in each of its cycles; it counts once in `classes`.
+    Accompanists are distinct people per département: a module run by two (volunteer and
+    co-volunteer) counts both, and a person in several modules counts once.
     """
     modules = (
         Module.objects.filter(school_year=school_year)
         .exclude(request__status=RequestStatus.CANCELLED)
-        .select_related("request__school_class__ecole", "volunteer__volunteer_profile")
+        .select_related(
+            "request__school_class__ecole",
+            "volunteer__volunteer_profile",
+            "co_volunteer__volunteer_profile",
+        )
         .prefetch_related("sessions")
     )
     if departement_ids is not None:
@@ -53,7 +59,8 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
         school_class = module.request.school_class
         departement_id = school_class.ecole.departement_id
         classes[departement_id][school_class.pk] = school_class
-        volunteers[departement_id][module.volunteer_id] = module.volunteer
+        for volunteer in module.volunteers:  # a binôme counts two accompanists
+            volunteers[departement_id][volunteer.pk] = volunteer
         held = [s for s in module.sessions.all() if s.status != SessionStatus.CANCELLED]
         figures = counts[departement_id]
         figures["modules"] += 1

@@ -134,6 +134,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 
     request = factory.SubFactory(RequestFactory, status="matched")
     volunteer = factory.SubFactory(UserFactory, role=Role.VOLUNTEER)
+    co_volunteer = None  # a binôme: pass a second volunteer
     school_year = factory.LazyAttribute(lambda m: m.request.school_class.school_year)
     half_day = "4-pm"
 

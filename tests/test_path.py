@@ -163,25 +163,30 @@ def test_the_whole_path_from_a_request_to_the_national_report(
     assert mail.outbox[-1].to == ["etudiant@example.test"]
     assert not VolunteerProfile.objects.get(pk=lina_profile.pk).proof_file
 
-    # The departmental correspondent, given a scope by an administrator, proposes her.
+    # The departmental correspondent, given a scope by an administrator, asks for a plan
+    # of the whole département: Lina is paired with the class, with the reasons why.
     board = correspondent.get(reverse("matching:board")).content.decode()
     assert ecole.name in board
     accompaniment = school_class.requests.get()
     page = correspondent.get(reverse("matching:request_candidates", args=[accompaniment.pk]))
     assert "Lina Kerbrat" in page.content.decode()
     lina = User.objects.get(email="etudiant@example.test")
+    plan_page = correspondent.post(reverse("matching:plan_create"), follow=True)
+    assert "Lina Kerbrat" in plan_page.content.decode()
+    assert "1 demande servie" in plan_page.content.decode()
+    plan = plan_page.context["plan"]
     with capture(execute=True):
-        correspondent.post(
-            reverse("matching:request_candidates", args=[accompaniment.pk]), {"volunteer": lina.pk}
-        )
-    assert mail.outbox[-1].to == ["etudiant@example.test"]
+        correspondent.post(reverse("matching:plan_send", args=[plan.pk]))
+    assert {m.to[0] for m in mail.outbox[-2:]} == {"etudiant@example.test", "prof@example.test"}
 
-    # She accepts: the module is planned with 6 weekly Thursday-afternoon sessions.
+    # She accepts, then the teacher: the module is planned with 6 weekly Thursday-afternoon
+    # sessions.
     proposal = lina.proposals.get()
-    with capture(execute=True):
-        volunteer.post(
-            reverse("matching:proposal_answer", args=[proposal.pk]), {"answer": "accept"}
-        )
+    for party in (volunteer, teacher):
+        with capture(execute=True):
+            party.post(
+                reverse("matching:proposal_answer", args=[proposal.pk]), {"answer": "accept"}
+            )
     module = Module.objects.get(request=accompaniment)
     sessions = list(module.sessions.all())
     assert len(sessions) == 6 and all(s.date.isoweekday() == 4 for s in sessions)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from astep.accounts.models import Role
 from astep.modules.models import Module
 from astep.territory.models import Circonscription
-from matching.models import Proposal
+from matching.models import Plan, Proposal
 from surveys.models import Report, Scope
 from tests.factories import (
     EcoleFactory,
@@ -64,6 +64,9 @@ def world(db):
         school_year=school_class.school_year,
     )
     session = SessionFactory(module=module)
+    plan = Plan.objects.create(
+        departement=d35, created_by=users["dept"], served=0, total_km=0, seconds=0
+    )
     draft = RequestFactory(school_class=school_class, status="draft", theme="")
     reports = {
         scope: Report.objects.create(
@@ -85,6 +88,7 @@ def world(db):
         "proposal": proposal,
         "module": module,
         "session": session,
+        "plan": plan,
         "draft": draft,
         "reports": reports,
     }
@@ -144,8 +148,16 @@ CASES = [
     ("accounts:data", None, "get", {key: 200 for key in USERS}),
     ("matching:board", None, "get", {"dept": 200, "other_dept": 200}),
     ("matching:request_candidates", "request", "get", {"dept": 200}),
-    ("matching:proposals", None, "get", {"volunteer": 200, "other_volunteer": 200}),
-    ("matching:proposal_answer", "proposal", "post", {"volunteer": 200}),
+    (
+        "matching:proposals",
+        None,
+        "get",
+        {"volunteer": 200, "other_volunteer": 200, "teacher": 200, "other_teacher": 200},
+    ),
+    ("matching:proposal_answer", "proposal", "post", {"volunteer": 200, "teacher": 200}),
+    ("matching:plan_create", None, "post", {"dept": 302, "other_dept": 302}),
+    ("matching:plan", "plan", "get", {"dept": 200}),
+    ("matching:plan_send", "plan", "post", {"dept": 302}),
     (
         "modules:list",
         None,

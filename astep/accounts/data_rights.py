@@ -33,8 +33,8 @@ from astep.accounts.services import user_notify
 from astep.volunteers.charter import charter_pdf
 from astep.volunteers.models import CharterSignature, VolunteerEvent, VolunteerProfile
 from astep.volunteers.proofs import proof_discard
-from matching.models import Proposal, ProposalStatus
-from matching.services import proposal_decline
+from matching.models import LIVE_STATUSES, Proposal
+from matching.services import proposal_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def user_anonymise(*, user: User, now: datetime) -> None:
     statistics by status and organisation. Charter signatures keep their version and
     date under the name "Anonyme" without IP address; the messages of the volunteer's
     history and the reasons of their declined proposals are blanked; a proposal still
-    pending is declined, so the correspondent can offer the request to someone else.
+    waiting is withdrawn, so the correspondent can offer the request to someone else.
     Modules, proposals and classes stay linked to the anonymised row, so
     `surveys.figures.figures_by_departement` counts the same (RGPD art. 17 and 89).
     """
@@ -163,8 +163,8 @@ def user_anonymise(*, user: User, now: datetime) -> None:
     CharterSignature.objects.filter(user=user).update(full_name=ANONYMOUS_NAME, ip_address=None)
     VolunteerEvent.objects.filter(profile__user=user).update(message="")
     Proposal.objects.filter(volunteer=user).update(decline_reason="")
-    for proposal in Proposal.objects.filter(volunteer=user, status=ProposalStatus.PENDING):
-        proposal_decline(proposal=proposal, reason=DECLINED_ON_DELETION)
+    for proposal in Proposal.objects.filter(volunteer=user, status__in=LIVE_STATUSES):
+        proposal_withdraw(proposal=proposal, reason=DECLINED_ON_DELETION)
 
 
 def _profile_anonymise(profile: VolunteerProfile) -> None:

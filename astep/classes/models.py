@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
 from astep.accounts.scopes import territory_filter
+from astep.half_days import half_days_labels
 
 
 class Level(models.TextChoices):
@@ -178,6 +179,10 @@ class AccompanimentRequest(models.Model):
     def __str__(self) -> str:
         theme = self.get_theme_display() or _("Demande")
         return f"{theme} — {self.school_class}"
+
+    @property
+    def half_days_label(self) -> str:
+        return half_days_labels(self.half_days)
 
     def siblings(self) -> "RequestQuerySet":
         """The other live requests of the same class (same school year): a second one is

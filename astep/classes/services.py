@@ -8,7 +8,7 @@ from astep.accounts.services import departmental_correspondents, user_notify
 from astep.classes.models import AccompanimentRequest, RequestEvent, RequestStatus
 from astep.modules.models import Session
 from astep.school_year import school_year_of
-from matching.models import Proposal, ProposalStatus
+from matching.models import LIVE_STATUSES, Proposal, ProposalStatus
 from surveys.models import Campaign
 
 S = RequestStatus
@@ -147,7 +147,7 @@ def request_transition(
 
 @transaction.atomic
 def request_cancel(*, request: AccompanimentRequest, actor: User, reason: str) -> None:
-    """Cancel a request with `reason`: its pending proposal is withdrawn and the sessions
+    """Cancel a request with `reason`: its pending proposals are withdrawn and the sessions
     still to come of its module are cancelled. A draft is deleted instead (nothing was sent).
 
     Raises RequestError when the request is already closed or the reason is blank.
@@ -205,8 +205,8 @@ def _locked(request: AccompanimentRequest) -> AccompanimentRequest:
 
 
 def _proposals_withdraw(request: AccompanimentRequest, reason: str) -> None:
-    Proposal.objects.filter(request=request, status=ProposalStatus.PENDING).update(
-        status=ProposalStatus.DECLINED, decline_reason=reason, answered_at=timezone.now()
+    Proposal.objects.filter(request=request, status__in=LIVE_STATUSES).update(
+        status=ProposalStatus.WITHDRAWN, decline_reason=reason, answered_at=timezone.now()
     )
 
 
@@ -217,8 +217,8 @@ def _concerned(request: AccompanimentRequest, kinds: tuple[str, ...]) -> list[Us
     if "volunteer" in kinds:
         module = getattr(request, "module", None)
         if module is not None:
-            people.append(module.volunteer)
-        people += [p.volunteer for p in request.proposals.filter(status="pending")]
+            people += module.volunteers  # both accompanists of a binôme
+        people += [p.volunteer for p in request.proposals.filter(status__in=LIVE_STATUSES)]
     if "correspondents" in kinds:
         people += departmental_correspondents(request.school_class.ecole.departement_id)
     return people

@@ -160,7 +160,10 @@ def _request_form(request, accompaniment: AccompanimentRequest):
 def request_list(request):
     """Requests of the user's territory (teachers: their own), with filters and pagination."""
     requests = AccompanimentRequest.objects.for_user(request.user).select_related(
-        "school_class__ecole__circonscription", "school_class__teacher", "module__volunteer"
+        "school_class__ecole__circonscription",
+        "school_class__teacher",
+        "module__volunteer",
+        "module__co_volunteer",
     )
     filterset = RequestFilter(request.GET or None, queryset=requests, user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

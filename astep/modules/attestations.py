@@ -2,6 +2,8 @@
 
 Universities may count the accompaniment towards a student's course credits: the
 attestation lists the sessions held, which of them the teacher confirmed, and the hours.
+A module run by two accompanists gives each their own attestation, in their name, with
+its own reference, naming the other as their partner.
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from astep.accounts.models import User
 from astep.modules.models import Module, Session, SessionConfirmation, SessionStatus
 from astep.pdf import html_to_pdf
 from astep.volunteers.models import VolunteerProfile
@@ -29,20 +32,30 @@ class HeldSession:
     teacher_confirmed_at: date | None
 
 
-def attestation_pdf(module: Module) -> bytes:
-    """Render the attestation of participation of `module`'s volunteer.
+def attestation_pdf(module: Module, *, volunteer: User | None = None) -> bytes:
+    """Render the attestation of participation of `volunteer`, one of `module`'s accompanists
+    (by default its first volunteer).
 
-    It names the volunteer, the école (name, UAI, commune), the teacher, the class levels,
+    It names the volunteer (and the other accompanist of a binôme), the école (name, UAI,
+    commune), the teacher, the class levels,
     the school year and the theme, then lists the HELD sessions only (date, times, length
     in hours, topic, and the date the teacher confirmed it, if they did), with the number
     of sessions, the total in hours ("12,5 h"), the first and last dates, the date of
-    issue (today in Paris) and a reference "ASTEP-<school year>-<module pk>".
+    issue (today in Paris) and a reference (`attestation_reference`).
     Returns the bytes of a PDF document (A4, French, no external asset).
-    Raises AttestationError while no session of the module is held.
+    Raises AttestationError while no session of the module is held, ValueError when
+    `volunteer` is not one of the module's accompanists.
     """
     module = Module.objects.select_related(
-        "request__school_class__ecole", "request__school_class__teacher", "volunteer"
+        "request__school_class__ecole",
+        "request__school_class__teacher",
+        "volunteer",
+        "co_volunteer",
     ).get(pk=module.pk)
+    volunteer = volunteer or module.volunteer
+    if not module.is_volunteer(volunteer):
+        raise ValueError(f"User {volunteer.pk} is not an accompanist of module {module.pk}.")
+    partner = next((user for user in module.volunteers if user.pk != volunteer.pk), None)
     teacher_id = module.request.school_class.teacher_id
     sessions = list(
         module.sessions.filter(status=SessionStatus.HELD).prefetch_related(
@@ -67,11 +80,7 @@ def attestation_pdf(module: Module) -> bytes:
         )
         for session in sessions
     ]
-    profile = (
-        VolunteerProfile.objects.filter(user=module.volunteer)
-        .select_related("organisation")
-        .first()
-    )
+    profile = VolunteerProfile.objects.filter(user=volunteer).select_related("organisation").first()
     with translation.override("fr"):
         html = render_to_string(
             "modules/attestation.html",
@@ -79,7 +88,8 @@ def attestation_pdf(module: Module) -> bytes:
                 "module": module,
                 "school_class": module.request.school_class,
                 "ecole": module.request.school_class.ecole,
-                "volunteer_name": module.volunteer.get_full_name() or module.volunteer.email,
+                "volunteer_name": _name(volunteer),
+                "partner_name": _name(partner) if partner else "",
                 "organisation": profile.organisation if profile else None,
                 "teacher_name": module.teacher.get_full_name() or module.teacher.email,
                 "lines": lines,
@@ -88,15 +98,23 @@ def attestation_pdf(module: Module) -> bytes:
                 "first_date": sessions[0].date,
                 "last_date": sessions[-1].date,
                 "issued_on": timezone.localdate(),
-                "reference": attestation_reference(module),
+                "reference": attestation_reference(module, volunteer=volunteer),
             },
         )
     return html_to_pdf(html)
 
 
-def attestation_reference(module: Module) -> str:
-    """The reference printed on the attestation: "ASTEP-2026-2027-42"."""
-    return f"ASTEP-{module.school_year}-{module.pk}"
+def attestation_reference(module: Module, *, volunteer: User | None = None) -> str:
+    """The reference printed on `volunteer`'s attestation: "ASTEP-2026-2027-42" for the
+    module's volunteer (the default), "ASTEP-2026-2027-42-2" for its co-volunteer."""
+    reference = f"ASTEP-{module.school_year}-{module.pk}"
+    if volunteer is not None and volunteer.pk == module.co_volunteer_id:
+        reference += "-2"
+    return reference
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.email
 
 
 def hours_label(hours: float) -> str:

@@ -25,6 +25,7 @@ _RELATED = (
     "module__request__school_class__ecole",
     "module__request__school_class__teacher",
     "module__volunteer",
+    "module__co_volunteer",
 )
 
 
@@ -40,7 +41,8 @@ def user_feed_ics(user: User) -> bytes:
     """Return the private feed of `user`: every session of the modules they may see.
 
     Meant for the parties (teacher, volunteer: `FEED_ROLES`), whose scope is their own
-    modules; for another role it would hold their whole territory's sessions.
+    modules (a volunteer's include those where they are the co-volunteer); for another role
+    it would hold their whole territory's sessions.
     """
     sessions = _sessions(Session.objects.for_user(user))
     return _calendar(f"ASTEP — {user.get_full_name() or user.email}", sessions)
@@ -123,7 +125,11 @@ def _description(session: Session, module_url: str) -> str:
         f"Séance {session.get_status_display().lower()}.",
         f"Thème : {module.request.get_theme_display() or 'libre'}",
         f"Enseignant·e : {module.request.school_class.teacher}",
-        f"Accompagnateur·rice : {module.volunteer}",
+        (
+            f"Accompagnateurs : {module.volunteers_label}"
+            if module.co_volunteer_id
+            else f"Accompagnateur·rice : {module.volunteer}"
+        ),
     ]
     if session.topic:
         lines.append(f"Contenu prévu : {session.topic}")

@@ -2,6 +2,7 @@
 their changes, who confirmed each one took place, and the end-of-module questionnaires."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -19,11 +20,12 @@ from astep.accounts.scopes import territory_filter
 
 class ModuleQuerySet(models.QuerySet):
     def for_user(self, user) -> "ModuleQuerySet":
-        """Modules `user` may see: their own (teacher, volunteer) or those of their territory."""
+        """Modules `user` may see: their own (teacher, either volunteer) or those of their
+        territory."""
         if user.role == Role.TEACHER:
             return self.filter(request__school_class__teacher=user)
         if user.role == Role.VOLUNTEER:
-            return self.filter(volunteer=user)
+            return self.filter(Q(volunteer=user) | Q(co_volunteer=user))
         territory = territory_filter(user, "request__school_class__ecole")
         return self.none() if territory is None else self.filter(**territory)
 
@@ -32,7 +34,9 @@ class Module(models.Model):
     """One accompaniment: a request served by a volunteer over 5 to 7 sessions (circular 2010-083).
 
     The module's form (in class, remote) and theme are the request's; `half_day` is the weekday
-    half-day agreed on ("4-pm"), on which the sessions were first planned.
+    half-day agreed on ("4-pm"), on which the sessions were first planned. A request asking
+    for two accompanists (a binôme) is served by `volunteer` and `co_volunteer`, equal
+    parties of the module; `volunteer` is the one its sessions repeat (`Session.volunteer`).
     """
 
     request = models.OneToOneField(
@@ -40,6 +44,14 @@ class Module(models.Model):
     )
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="modules"
+    )
+    co_volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_modules",
+        verbose_name=_("second accompagnateur"),
     )
     school_year = models.CharField(_("année scolaire"), max_length=9)
     half_day = models.CharField(_("demi-journée"), max_length=4, blank=True)
@@ -50,6 +62,11 @@ class Module(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("module")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(co_volunteer=F("volunteer")), name="module_two_distinct_volunteers"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Module {self.request.get_theme_display()} — {self.request.school_class}"
@@ -62,9 +79,28 @@ class Module(models.Model):
         """Whether a session took place: the questionnaire and the attestation open then."""
         return self.sessions.filter(status=SessionStatus.HELD).exists()
 
+    @property
+    def volunteers(self) -> list:
+        """The module's accompanists: its volunteer, then its co-volunteer if it has one."""
+        return [user for user in (self.volunteer, self.co_volunteer) if user is not None]
+
+    @property
+    def volunteers_label(self) -> str:
+        """Their names for a page: "Ada Martin" or "Ada Martin et Léo Petit"."""
+        return " et ".join(user.get_full_name() or user.email for user in self.volunteers)
+
+    @property
+    def volunteer_ids(self) -> list[int]:
+        """The primary keys of the module's accompanists (no query)."""
+        return [pk for pk in (self.volunteer_id, self.co_volunteer_id) if pk is not None]
+
+    def is_volunteer(self, user) -> bool:
+        """Whether `user` is one of the module's accompanists (volunteer or co-volunteer)."""
+        return user.pk in self.volunteer_ids
+
     def is_party(self, user) -> bool:
-        """Whether `user` runs this module: its teacher or its volunteer."""
-        return user.pk in (self.volunteer_id, self.request.school_class.teacher_id)
+        """Whether `user` runs this module: its teacher or one of its volunteers."""
+        return self.is_volunteer(user) or user.pk == self.request.school_class.teacher_id
 
 
 class SessionStatus(models.TextChoices):
@@ -86,12 +122,21 @@ class SessionQuerySet(models.QuerySet):
         """Sessions of the modules `user` may see (`Module.objects.for_user`)."""
         return self.filter(module__in=Module.objects.for_user(user))
 
-    def overlapping(self, *, volunteer_id: int, day, begin, end) -> "SessionQuerySet":
-        """Live sessions of a volunteer on `day` whose times meet begin–end (`day` may be a
-        lookup dict such as {"date__gte": d} for every day from d)."""
+    def overlapping(self, *, volunteer_ids: Iterable[int], day, begin, end) -> "SessionQuerySet":
+        """Live sessions of any of `volunteer_ids` on `day` whose times meet begin–end (`day`
+        may be a lookup dict such as {"date__gte": d} for every day from d).
+
+        A volunteer's sessions are those of the modules they run as volunteer or as
+        co-volunteer: `Session.volunteer` only repeats the first, so the co-volunteer's are
+        found through the module.
+        """
+        ids = list(volunteer_ids)
         days = day if isinstance(day, dict) else {"date": day}
         return self.filter(
-            volunteer_id=volunteer_id, start_time__lt=end, end_time__gt=begin, **days
+            Q(volunteer_id__in=ids) | Q(module__co_volunteer_id__in=ids),
+            start_time__lt=end,
+            end_time__gt=begin,
+            **days,
         ).exclude(status=SessionStatus.CANCELLED)
 
     def cancel(self, *, actor, reason: str) -> int:
@@ -129,6 +174,8 @@ class Session(models.Model):
 
     `volunteer` repeats the module's volunteer so that PostgreSQL itself refuses two live
     sessions of one volunteer whose times overlap (constraint `no_overlapping_sessions`).
+    The module's co-volunteer is not repeated: for them only the services check
+    (`SessionQuerySet.overlapping`).
     """
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sessions")
@@ -219,7 +266,7 @@ class SessionChange(models.Model):
 
 
 class SessionConfirmation(models.Model):
-    """That one party (teacher or volunteer) confirms a session took place; both are kept."""
+    """That one party (teacher or either volunteer) confirms a session took place; all are kept."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="confirmations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -237,7 +284,7 @@ class SessionConfirmation(models.Model):
 
 
 class Feedback(models.Model):
-    """The end-of-module questionnaire of one party (teacher or volunteer)."""
+    """The end-of-module questionnaire of one party (teacher or either volunteer), once each."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="feedbacks")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -1,4 +1,4 @@
-"""Reminders e-mailed to both parties of a session two days before it (daily, celery beat)."""
+"""Reminders e-mailed to every party of a session two days before it (daily, celery beat)."""
 
 from datetime import date, timedelta
 
@@ -17,8 +17,8 @@ def session_reminders_send(*, today: date) -> int:
 
     `today` is the day of the run (Europe/Paris). The sessions to come (planned or moved)
     on `today + 2 days` whose `reminder_sent_at` is empty are reminded: one e-mail to the
-    module's teacher and one to its volunteer (inactive accounts left out), sent by Celery
-    after commit. Returns the number of sessions reminded.
+    module's teacher and one to each of its volunteers, co-volunteer included (inactive
+    accounts left out), sent by Celery after commit. Returns the number of sessions reminded.
 
     Each session is claimed by a conditional UPDATE in its own transaction before its
     e-mails are queued, so that a second run — the same day, or concurrently on another
@@ -44,9 +44,10 @@ def _remind(pk: int, day: date) -> bool:
         "module__request__school_class__ecole",
         "module__request__school_class__teacher",
         "module__volunteer",
+        "module__co_volunteer",
     ).get(pk=pk)
     module = session.module
-    parties = [module.request.school_class.teacher, module.volunteer]
+    parties = [module.request.school_class.teacher, *module.volunteers]
     user_notify(
         recipients=[user for user in parties if user.is_active],
         subject=f"Rappel : séance du {session.date:%d/%m/%Y} à {session.start_time:%H:%M}",

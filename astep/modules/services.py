@@ -24,6 +24,7 @@ from astep.modules.models import (
 from astep.modules.school_calendar import SchoolCalendar, sessions_plan
 
 OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
+CO_OVERLAP_MESSAGE = "Le second accompagnateur, {name}, a déjà une séance sur ce créneau."
 
 
 class SessionError(Exception):
@@ -31,17 +32,30 @@ class SessionError(Exception):
 
 
 @transaction.atomic
-def module_create(*, request: AccompanimentRequest, volunteer: User, today: date) -> Module:
-    """Create the module serving `request` with `volunteer`, and plan its sessions.
+def module_create(
+    *,
+    request: AccompanimentRequest,
+    volunteer: User,
+    today: date,
+    co_volunteer: User | None = None,
+) -> Module:
+    """Create the module serving `request` with `volunteer` (and `co_volunteer` for a request
+    run by two accompanists), and plan its sessions.
 
-    The sessions fall weekly on the first half-day that both the request and the volunteer
-    accept, from the later of the wished period's start and tomorrow, skipping the école's
-    school and public holidays and the volunteer's other sessions (`sessions_plan`).
+    The sessions fall weekly on the first half-day, in week order, that the request and
+    every volunteer accept (`VolunteerProfile.half_days`); when they share none, on the
+    request's first half-day. They start from the later of the wished period's start and
+    tomorrow, skipping the école's school and public holidays and the days on which either
+    volunteer already has a live session at that time (`sessions_plan`). The sessions repeat
+    `volunteer` (`Session.volunteer`, for the PostgreSQL overlap constraint).
     Returns the module; `module.plan` tells the days skipped and the sessions that did not
     fit before the summer.
+    Raises ValueError when `co_volunteer` is `volunteer`.
     """
-    shared = sorted(set(request.half_days) & set(volunteer.volunteer_profile.half_days))
-    half_day = shared[0] if shared else sorted(request.half_days)[0]
+    volunteers = [volunteer] if co_volunteer is None else [volunteer, co_volunteer]
+    if co_volunteer is not None and co_volunteer.pk == volunteer.pk:
+        raise ValueError("A module's two volunteers must be two different people.")
+    half_day = _shared_half_day(request, volunteers)
     start = max(request.period_start, today + timedelta(days=1))
     begin, end = HalfDay(half_day).times
     plan = sessions_plan(
@@ -49,11 +63,12 @@ def module_create(*, request: AccompanimentRequest, volunteer: User, today: date
         half_day=half_day,
         count=request.sessions_count,
         calendar=SchoolCalendar.of_ecole(request.school_class.ecole),
-        taken=_busy_days(volunteer, start, begin, end),
+        taken=_busy_days(volunteers, start, begin, end),
     )
     module = Module.objects.create(
         request=request,
         volunteer=volunteer,
+        co_volunteer=co_volunteer,
         school_year=request.school_class.school_year,
         half_day=half_day,
     )
@@ -63,6 +78,15 @@ def module_create(*, request: AccompanimentRequest, volunteer: User, today: date
     )
     module.plan = plan
     return module
+
+
+def _shared_half_day(request: AccompanimentRequest, volunteers: list[User]) -> str:
+    """The first half-day in week order ("1-am" < "1-pm" < "2-am"…) that the request and
+    every volunteer accept; the request's first one when they share none."""
+    shared = set(request.half_days)
+    for user in volunteers:
+        shared &= set(user.volunteer_profile.half_days)
+    return min(shared) if shared else min(request.half_days)
 
 
 @transaction.atomic
@@ -81,8 +105,9 @@ def session_change(
     A change of date or time needs a `reason` and marks the session "moved"; a topic alone
     does not. The new date must be a school day of the école (`SchoolCalendar.day_off`).
     Raises SessionError when the session is over or cancelled, when the slot is not a school
-    day, or when the volunteer already has a session then (PostgreSQL refuses the overlap
-    too: constraint `no_overlapping_sessions`).
+    day, or when the volunteer or the co-volunteer already has a session then (PostgreSQL
+    refuses the volunteer's overlap too: constraint `no_overlapping_sessions`; the
+    co-volunteer's is checked here only).
     """
     session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
     if not session.is_upcoming:
@@ -136,9 +161,13 @@ def session_cancel(*, session: Session, actor: User, reason: str) -> Session:
 
 @transaction.atomic
 def session_confirm(*, session: Session, actor: User, today: date) -> SessionConfirmation:
-    """Record that `actor` (the module's teacher or volunteer) confirms the session took place.
+    """Record that `actor` (the module's teacher, volunteer or co-volunteer) confirms the
+    session took place.
 
-    The first confirmation marks the session held; the other party's is kept beside it.
+    The first confirmation, whoever gives it, marks the session held; the others' are kept
+    beside it, one per party. With a binôme the rule stays the same: no party's
+    confirmation is required, none waits for another (the attestation says which sessions
+    the teacher confirmed). The caller checks that `actor` is a party (`Module.is_party`).
     Raises SessionError before the session's day, on a cancelled session, or when `actor`
     already confirmed.
     """
@@ -171,7 +200,8 @@ def module_progress(*, module: Module) -> None:
 
 
 def feedback_save(*, feedback: Feedback) -> Feedback:
-    """Save the end-of-module questionnaire of the module's teacher or volunteer.
+    """Save the end-of-module questionnaire of the module's teacher or one of its volunteers
+    (one answer per party: constraint `one_feedback_per_party`).
 
     Raises SessionError before any session was held (there is nothing to judge yet).
     """
@@ -183,26 +213,47 @@ def feedback_save(*, feedback: Feedback) -> Feedback:
     return feedback
 
 
+# Read with select_for_update(), which locks every joined row: no nullable relation here
+# (PostgreSQL refuses FOR UPDATE on an outer join), so the co-volunteer is read lazily.
 _RELATED = ("module__request__school_class__ecole__departement__academie", "module__volunteer")
 
 
-def _busy_days(volunteer: User, start: date, begin: time, end: time) -> set[date]:
-    """Days from `start` on which `volunteer` has a live session overlapping begin–end."""
+def _busy_days(volunteers: list[User], start: date, begin: time, end: time) -> set[date]:
+    """Days from `start` on which one of `volunteers` has a live session overlapping
+    begin–end (as volunteer or co-volunteer of a module)."""
     busy = Session.objects.overlapping(
-        volunteer_id=volunteer.pk, day={"date__gte": start}, begin=begin, end=end
+        volunteer_ids=[user.pk for user in volunteers],
+        day={"date__gte": start},
+        begin=begin,
+        end=end,
     )
     return set(busy.values_list("date", flat=True))
 
 
 def _save_without_overlap(session: Session) -> None:
+    """Save `session` unless one of its module's volunteers has another session then.
+
+    Only the first volunteer's overlap is also refused by PostgreSQL; the co-volunteer's
+    rests on this check alone (two concurrent moves onto one slot of theirs may both pass).
+    """
+    module = session.module
     overlapping = Session.objects.overlapping(
-        volunteer_id=session.volunteer_id,
+        volunteer_ids=module.volunteer_ids,
         day=session.date,
         begin=session.start_time,
         end=session.end_time,
     ).exclude(pk=session.pk)
-    if overlapping.exists():
+    busy = {
+        pk
+        for row in overlapping.values_list("volunteer_id", "module__co_volunteer_id")
+        for pk in row
+    }
+    if module.volunteer_id in busy:
         raise SessionError(OVERLAP_MESSAGE)
+    if module.co_volunteer_id in busy:
+        co_volunteer = module.co_volunteer
+        name = co_volunteer.get_full_name() or co_volunteer.email
+        raise SessionError(CO_OVERLAP_MESSAGE.format(name=name))
     try:
         with transaction.atomic():  # a savepoint: a concurrent insert still meets the constraint
             session.save()
@@ -228,7 +279,7 @@ def _tell_other_party(
     session: Session, actor: User, template: str, subject: str, reason: str, previous=None
 ):
     module = session.module
-    others = [u for u in (module.teacher, module.volunteer) if u != actor]
+    others = [u for u in (module.teacher, *module.volunteers) if u != actor]
     user_notify(
         recipients=others,
         subject=f"{subject} — {module.request.school_class.ecole.name}",

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
 from astep.accounts.scopes import territory_filter
+from astep.classes.models import Level as ClassLevel
+from astep.classes.models import Theme
+from astep.half_days import half_days_labels
 from astep.volunteers.eligibility import Field, Level, Status, Verdict, adult_from
 
 
@@ -185,6 +188,24 @@ class VolunteerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def half_days_label(self) -> str:
+        return half_days_labels(self.half_days)
+
+    @property
+    def free_months_label(self) -> str:
+        """Free months in school-year order: "septembre, octobre, janvier"."""
+        order = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6]
+        months = sorted((m for m in self.free_months if m in order), key=order.index)
+        return ", ".join(str(Month(m).label) for m in months)
+
+    @property
+    def preferences_label(self) -> str:
+        """Preferred class levels then themes: "CM1, CM2 · Le vivant"."""
+        levels = ", ".join(str(ClassLevel(v).label) for v in self.preferred_levels)
+        themes = ", ".join(str(Theme(v).label) for v in self.preferred_themes)
+        return " · ".join(part for part in (levels, themes) if part)
 
     def next_step(self, *, charter_signed: bool) -> Step | None:
         """The first onboarding step still to do, or None when all are done."""

@@ -177,7 +177,9 @@ def test_a_cancelled_request_withdraws_its_proposal_and_tells_the_volunteer(
 ):
     request = RequestFactory(school_class=school_class)
     volunteer = VolunteerProfileFactory().user
-    proposal_create(request=request, volunteer=volunteer, proposed_by=correspondent)
+    proposal_create(
+        request=request, volunteer=volunteer, proposed_by=correspondent, today=date.today()
+    )
     with pytest.raises(RequestError, match="motif"):
         request_cancel(request=request, actor=school_class.teacher, reason="  ")
     mailoutbox.clear()
@@ -185,7 +187,7 @@ def test_a_cancelled_request_withdraws_its_proposal_and_tells_the_volunteer(
         request_cancel(request=request, actor=school_class.teacher, reason="Classe fermée")
     request.refresh_from_db()
     assert (request.status, request.status_reason) == ("cancelled", "Classe fermée")
-    assert Proposal.objects.get().status == "declined"
+    assert Proposal.objects.get().status == "withdrawn"
     assert [e.status for e in request.events.all()] == ["proposed", "cancelled"]
     assert sorted(m.to[0] for m in mailoutbox) == sorted([volunteer.email, correspondent.email])
     assert "Motif : Classe fermée" in mailoutbox[0].body
@@ -196,7 +198,9 @@ def test_the_correspondent_closes_a_request_as_not_served_with_a_reason(
 ):
     request = RequestFactory(school_class=school_class)
     volunteer = VolunteerProfileFactory().user
-    proposal_create(request=request, volunteer=volunteer, proposed_by=correspondent)
+    proposal_create(
+        request=request, volunteer=volunteer, proposed_by=correspondent, today=date.today()
+    )
     mailoutbox.clear()
     client.force_login(correspondent)
     address = reverse("classes:request_not_served", args=[request.pk])
@@ -211,7 +215,7 @@ def test_the_correspondent_closes_a_request_as_not_served_with_a_reason(
         "Aucun bénévole à moins de 40 km",
     )
     assert [m.to[0] for m in mailoutbox] == [school_class.teacher.email]
-    assert Proposal.objects.get().status == "declined"  # withdrawn: nothing left to answer
+    assert Proposal.objects.get().status == "withdrawn"  # nothing left to answer
 
 
 def test_at_year_end_the_requests_still_waiting_are_closed_once(mailoutbox):

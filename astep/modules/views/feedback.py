@@ -1,4 +1,4 @@
-"""What a module's parties get at its end: the volunteer's attestation, the questionnaire.
+"""What a module's parties get at its end: each volunteer's attestation, the questionnaire.
 
 Both pages belong to the module's own parties: anyone else, even a correspondent who may
 see the module, gets 404 so that nothing is revealed.
@@ -18,12 +18,13 @@ from astep.modules.services import SessionError, feedback_save
 
 @login_required
 def attestation(request, pk):
-    """The volunteer's attestation of participation, as a PDF download (the volunteer only)."""
+    """The volunteer's attestation of participation, as a PDF download (the module's
+    volunteers only, each their own)."""
     module = _party_module(request, pk)
-    if module.volunteer_id != request.user.pk:
+    if not module.is_volunteer(request.user):
         raise Http404
     try:
-        pdf = attestation_pdf(module)
+        pdf = attestation_pdf(module, volunteer=request.user)
     except AttestationError as error:
         messages.error(request, str(error))
         return redirect("modules:detail", pk=module.pk)
@@ -35,7 +36,8 @@ def attestation(request, pk):
 
 @login_required
 def feedback(request, pk):
-    """The end-of-module questionnaire of the teacher or the volunteer; answering again updates it."""
+    """The end-of-module questionnaire of the teacher or a volunteer (each answers once);
+    answering again updates it."""
     module = _party_module(request, pk)
     answer = Feedback.objects.filter(module=module, user=request.user).first()
     form = FeedbackForm(
@@ -63,7 +65,7 @@ def feedback(request, pk):
 
 
 def _party_module(request, pk) -> Module:
-    """The module `pk` if the user is its teacher or volunteer, else 404."""
+    """The module `pk` if the user is its teacher or one of its volunteers, else 404."""
     module = get_object_or_404(
         Module.objects.for_user(request.user).select_related(
             "request__school_class__ecole", "volunteer"

@@ -37,6 +37,7 @@ _MODULE_RELATED = (
     "request__school_class__ecole__circonscription",
     "request__school_class__teacher",
     "volunteer",
+    "co_volunteer",
 )
 
 
@@ -56,7 +57,7 @@ def module_list(request):
 @role_required(*ROLES_WITH_MODULES)
 def module_detail(request, pk):
     """A module: its sessions with their changes and confirmations; the teacher and the
-    volunteer change, cancel and confirm sessions here; the others read."""
+    volunteers change, cancel and confirm sessions here; the others read."""
     module = get_object_or_404(
         Module.objects.for_user(request.user).select_related(*_MODULE_RELATED), pk=pk
     )
@@ -73,6 +74,7 @@ def module_detail(request, pk):
             "module": module,
             "sessions": sessions,
             "is_party": is_party,
+            "is_volunteer": module.is_volunteer(request.user),
             "today": timezone.localdate(),
             "calendar": calendar,
             "skipped": calendar.weeks_off(
@@ -94,7 +96,8 @@ def module_detail(request, pk):
 
 
 def _party_session(request, pk) -> Session:
-    """A session of a module the user runs (teacher or volunteer); 404 for anyone else."""
+    """A session of a module the user runs (teacher or one of its volunteers); 404 for
+    anyone else."""
     session = get_object_or_404(
         Session.objects.select_related(
             "module__request__school_class__ecole__departement__academie"

@@ -1,0 +1,172 @@
+"""The per-pair rules of the matching, on plain facts: which volunteer may serve which request.
+
+`build_arcs` turns requests and volunteers into the candidate `Arc`s of `matching.solver`,
+keeping only pairs that pass every per-pair hard constraint of issue 5. The database layer
+(`matching.plans`) and the benchmark build the facts; nothing here touches the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from astep.territory.geo import EARTH_RADIUS_KM, great_circle_km
+from matching.solver import Arc
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the rules need of a request. `months` are the calendar months (1–12) its period
+    touches; `adult_born_by` the latest birth date of an adult on its first day."""
+
+    id: int
+    latitude: float
+    longitude: float
+    departement: str
+    remote: bool
+    half_days: frozenset[str]
+    months: frozenset[int]
+    adult_born_by: date
+    need: int = 1
+    priority: int = 0
+    levels: frozenset[str] = frozenset()
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class VolunteerFacts:
+    """What the rules need of a volunteer: where they live, their limit in km, their free
+    half-days and months, and `capacity`, the modules they may still take this year."""
+
+    id: int
+    latitude: float
+    longitude: float
+    departement: str
+    max_distance_km: int
+    half_days: frozenset[str]
+    months: frozenset[int]
+    birth_date: date
+    capacity: int = 1
+    levels: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+
+
+# Beyond a volunteer's own limit, still worth naming as a near miss ("2 volunteers at 25–30 km").
+NEAR_MISS_KM = 15
+
+# Why a pair is not allowed, in the order the rules are checked; French, for explanations.
+PROBLEMS = {
+    "forbidden": "paire déclinée ou écartée",
+    "too_far": "trop loin",
+    "half_days": "aucune demi-journée en commun",
+    "months": "pas libre pendant la période",
+    "minor": "mineur au début du module",
+    "full": "plus de disponibilité cette année",
+}
+
+
+def distance_km(request: RequestFacts, volunteer: VolunteerFacts) -> float:
+    """Great-circle km between the école and the volunteer's commune (0 for a remote module)."""
+    if request.remote:
+        return 0.0
+    return great_circle_km(
+        request.latitude, request.longitude, volunteer.latitude, volunteer.longitude
+    )
+
+
+def pair_problems(
+    request: RequestFacts, volunteer: VolunteerFacts, *, forbidden: bool = False
+) -> list[str]:
+    """Keys of `PROBLEMS` that forbid this pair, empty when it is allowed.
+
+    Rules (issue 5 and circular 2010-083): not declined by the volunteer nor excluded by
+    the correspondent; within the volunteer's own limit in km of the école unless the module
+    is remote (then within the same département); at least one weekday half-day in common;
+    the request's period touches a month the volunteer is free; 18 or over on the first day;
+    some capacity left.
+    """
+    problems = []
+    if forbidden:
+        problems.append("forbidden")
+    if request.remote:
+        if request.departement != volunteer.departement:
+            problems.append("too_far")
+    elif distance_km(request, volunteer) > volunteer.max_distance_km:
+        problems.append("too_far")
+    if not request.half_days & volunteer.half_days:
+        problems.append("half_days")
+    if not request.months & volunteer.months:
+        problems.append("months")
+    if volunteer.birth_date > request.adult_born_by:
+        problems.append("minor")
+    if volunteer.capacity <= 0:
+        problems.append("full")
+    return problems
+
+
+def preference(request: RequestFacts, volunteer: VolunteerFacts) -> int:
+    """0 to 2: one point if a class level is among the volunteer's preferred levels, one if
+    the theme is among their preferred themes."""
+    return int(bool(request.levels & volunteer.levels)) + int(request.theme in volunteer.themes)
+
+
+def build_arcs(
+    requests: list[RequestFacts],
+    volunteers: list[VolunteerFacts],
+    forbidden: set[tuple[int, int]] = frozenset(),
+) -> list[Arc]:
+    """Every allowed (request, volunteer) pair as an `Arc` (km in tenths, preference).
+
+    `forbidden` holds (request id, volunteer id) pairs declined or excluded. Pairs are found
+    with a k-d tree on the sphere, so the cost grows with the pairs in range, not with
+    requests × volunteers.
+    """
+    volunteers = [v for v in volunteers if v.capacity > 0]
+    if not requests or not volunteers:
+        return []
+    arcs = []
+    in_class = [r for r in requests if not r.remote]
+    if in_class:
+        tree = cKDTree(_unit_vectors(in_class))
+        radii = [_chord(v.max_distance_km) for v in volunteers]
+        near = tree.query_ball_point(_unit_vectors(volunteers), radii)
+        for volunteer, indexes in zip(volunteers, near, strict=True):
+            for i in indexes:
+                arcs += _arc(in_class[i], volunteer, forbidden)
+    remote = [r for r in requests if r.remote]
+    by_departement: dict[str, list[VolunteerFacts]] = {}
+    for volunteer in volunteers:
+        by_departement.setdefault(volunteer.departement, []).append(volunteer)
+    for request in remote:
+        for volunteer in by_departement.get(request.departement, []):
+            arcs += _arc(request, volunteer, forbidden)
+    return arcs
+
+
+def _arc(request, volunteer, forbidden) -> list[Arc]:
+    if pair_problems(request, volunteer, forbidden=(request.id, volunteer.id) in forbidden):
+        return []
+    decikm = round(distance_km(request, volunteer) * 10)
+    return [Arc(request.id, volunteer.id, decikm, preference(request, volunteer))]
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle km between points in degrees; numpy arrays welcome (as `geo.great_circle_km`)."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    a = (
+        np.sin((phi2 - phi1) / 2) ** 2
+        + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def _unit_vectors(points) -> np.ndarray:
+    lat = np.radians([p.latitude for p in points])
+    lon = np.radians([p.longitude for p in points])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _chord(km: float) -> float:
+    # A little slack so rounding never drops a pair at exactly the limit; the rule decides.
+    return 2 * np.sin(min(km / EARTH_RADIUS_KM, np.pi) / 2) * 1.000001 + 1e-12
