@@ -31,6 +31,20 @@ ACCOUNTS = [
     ("benevole-en-attente@demo.astep.test", "Léa", "Moreau", Role.VOLUNTEER),
 ]
 
+# The waiting requests of the demo: teacher's first name, levels, half-days, accompanists.
+DEMO_REQUESTS = [
+    ("Léo", ["CM1", "CM2"], ["2-am", "4-pm"], 1),
+    ("Manon", ["CE2"], ["4-pm"], 1),
+    ("Hugo", ["CM2"], ["2-am", "5-am"], 2),
+    ("Chloé", ["CP", "CE1"], ["1-am"], 1),
+]
+# Volunteers available for a plan: e-mail, first name, half-days, km, modules this year.
+DEMO_VOLUNTEERS = [
+    ("ines@demo.astep.test", "Inès", ["2-am", "4-pm"], 15, 2),
+    ("thomas@demo.astep.test", "Thomas", ["4-pm", "5-am"], 10, 1),
+    ("julie@demo.astep.test", "Julie", ["2-am", "5-am"], 25, 1),
+]
+
 
 class Command(BaseCommand):
     help = "Crée un compte de démonstration par rôle et ouvre la campagne de l'année."
@@ -70,6 +84,7 @@ class Command(BaseCommand):
             rows.append(f"  {user.get_role_display():<45} {email}")
         self._volunteers(ecole, organisation)
         self._module(ecole)
+        self._pool(ecole, organisation)
         admin, created = User.objects.get_or_create(
             email="admin@demo.astep.test", defaults={"is_staff": True, "is_superuser": True}
         )
@@ -139,6 +154,74 @@ class Command(BaseCommand):
             if day < today:  # held means confirmed: by both for the first, the teacher after
                 for user in (teacher, volunteer) if number == 0 else (teacher,):
                     SessionConfirmation.objects.create(session=session, user=user)
+
+    def _pool(self, ecole, organisation) -> None:
+        """Requests waiting in the écoles nearest the demo one, and volunteers around, so
+        that *Proposer un plan* has something to do: one request stays unserved (Monday
+        morning, when nobody is free) and one asks for a binôme."""
+        near = sorted(
+            Ecole.objects.filter(departement=ecole.departement, latitude__isnull=False)
+            .exclude(pk=ecole.pk)
+            .exclude(nature__icontains="maternelle"),
+            key=lambda e: (e.latitude - ecole.latitude) ** 2 + (e.longitude - ecole.longitude) ** 2,
+        )[: len(DEMO_REQUESTS)]
+        today = timezone.localdate()
+        for number, (other, (first_name, levels, half_days, accompanists)) in enumerate(
+            zip(near, DEMO_REQUESTS, strict=False)
+        ):
+            teacher, _ = User.objects.get_or_create(
+                email=f"enseignant-{number + 1}@demo.astep.test",
+                defaults={"first_name": first_name, "last_name": "Démo", "role": Role.TEACHER},
+            )
+            school_class, created = SchoolClass.objects.get_or_create(
+                teacher=teacher,
+                ecole=other,
+                school_year=current_school_year(),
+                defaults={"levels": levels, "pupils": 24},
+            )
+            if created:
+                AccompanimentRequest.objects.create(
+                    school_class=school_class,
+                    theme=Theme.LIVING,
+                    period_start=today + timedelta(weeks=2),
+                    period_end=today + timedelta(weeks=14),
+                    half_days=half_days,
+                    accompanists=accompanists,
+                    status=RequestStatus.SUBMITTED,
+                    submitted_at=timezone.now() - timedelta(weeks=number + 1),
+                )
+        commune = Commune.objects.filter(departement=ecole.departement, name=ecole.commune_name)
+        for email, first_name, half_days, km, modules in DEMO_VOLUNTEERS:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={"first_name": first_name, "last_name": "Démo", "role": Role.VOLUNTEER},
+            )
+            if not created:
+                continue
+            VolunteerProfile.objects.create(
+                user=user,
+                birth_date=date(1998, 3, 2),
+                status=Status.ENGINEER,
+                organisation=organisation,
+                commune=commune.first(),
+                level=Level.BAC_5,
+                field=Field.ENGINEERING,
+                verdict=Verdict.ELIGIBLE,
+                review_status=ReviewStatus.VALIDATED,
+                proof_kind=ProofKind.DIPLOMA,
+                submitted_at=timezone.now(),
+                half_days=half_days,
+                free_months=[month.value for month in Month],
+                max_distance_km=km,
+                max_modules=modules,
+                preferred_levels=["CM1", "CM2"],
+            )
+            charter_sign(
+                user=user,
+                version=CharterVersion.objects.current(),
+                full_name=user.get_full_name(),
+                ip_address=None,
+            )
 
     def _volunteers(self, ecole, organisation) -> None:
         """Karim has finished onboarding; Léa's level, attested by her university, waits
