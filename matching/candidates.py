@@ -7,6 +7,7 @@ load this school year, and the pairs already declined or excluded.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from math import cos, radians
 
 from django.db.models import Count, F, Q
@@ -37,6 +38,14 @@ class Pool:
     forbidden: set[tuple[int, int]] = field(default_factory=set)
     locked: set[tuple[int, int]] = field(default_factory=set)
     arcs: list[Arc] = field(default_factory=list)
+
+    @cached_property
+    def candidates(self) -> dict[int, list[int]]:
+        """Volunteer ids allowed for each request id."""
+        by_request: dict[int, list[int]] = {r: [] for r in self.requests}
+        for arc in self.arcs:
+            by_request[arc.demand].append(arc.supply)
+        return by_request
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def unserved_why(pool: Pool, request_id: int, *, chosen: list[int], left: dict[i
     other requests. `chosen` are volunteers kept for it (a lone locked one of a binôme);
     `left` the capacity each volunteer still has after the plan."""
     request = pool.request_facts[request_id]
-    candidates = [a.supply for a in pool.arcs if a.demand == request_id]
+    candidates = pool.candidates[request_id]
     why, unblock = [], []
     if request.need == 2 and len(candidates) < 2:
         why.append(
@@ -127,23 +127,15 @@ def _near_miss_lines(request, faults) -> tuple[list[str], list[str]]:
             f"{'en' if len(far) > 1 else ''}t un module à distance ou un trajet un peu plus long."
         )
     if other := faults.get("half_days"):
-        tally = Counter(h for v, _ in other for h in v.half_days)
-        best, n = tally.most_common(1)[0]
-        why.append(
-            f"{_count(len(other))} à portée, libre{'s' if len(other) > 1 else ''} d'autres demi-journées."
-        )
+        best, n = _most_common(other, "half_days")
+        why.append(f"{_count(len(other))} à portée, libre{_s(other)} d'autres demi-journées.")
         unblock.append(
-            f"Ajouter « {_half_day(best).lower()} » à la demande en rendrait {n} possible{'s' if n > 1 else ''}."
+            f"Ajouter « {_half_day(best).lower()} » à la demande en rendrait {n} possible{_s(n)}."
         )
     if other := faults.get("months"):
-        tally = Counter(m for v, _ in other for m in v.months)
-        best, n = tally.most_common(1)[0]
-        why.append(
-            f"{_count(len(other))} à portée, pas libre{'s' if len(other) > 1 else ''} pendant la période."
-        )
-        unblock.append(
-            f"Une période en {Month(best).label} en rendrait {n} possible{'s' if n > 1 else ''}."
-        )
+        best, n = _most_common(other, "months")
+        why.append(f"{_count(len(other))} à portée, pas libre{_s(other)} pendant la période.")
+        unblock.append(f"Une période en {Month(best).label} en rendrait {n} possible{_s(n)}.")
     if full := faults.get("full"):
         why.append(f"{_count(len(full))} à portée, sans module disponible cette année.")
         unblock.append("Un module de plus accepté par l'un d'eux servirait la demande.")
@@ -166,8 +158,18 @@ def _priority(pool: Pool, request_id: int) -> list[str]:
     return lines
 
 
+def _most_common(volunteers, attribute: str):
+    """The half-day or month most of these (volunteer, km) have, and how many have it."""
+    return Counter(x for v, _ in volunteers for x in getattr(v, attribute)).most_common(1)[0]
+
+
+def _s(n) -> str:
+    """The plural "s" for a count or a list."""
+    return "s" if (n if isinstance(n, int) else len(n)) > 1 else ""
+
+
 def _count(n: int) -> str:
-    return f"{n} accompagnateur{'s' if n > 1 else ''}"
+    return f"{n} accompagnateur{_s(n)}"
 
 
 def _km(km: float) -> str:

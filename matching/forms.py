@@ -15,3 +15,18 @@ class DeclineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Décliner la proposition"), form_tag=False)
+
+
+class PairChoiceForm(forms.Form):
+    """A correspondent's decision on one pair of a plan (hidden fields of the plan page)."""
+
+    request = forms.IntegerField(min_value=1)
+    volunteer = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(
+        choices=[("lock", _("Verrouiller")), ("exclude", _("Écarter")), ("release", _("Libérer"))]
+    )
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+class VolunteerChoiceForm(forms.Form):
+    volunteer = forms.IntegerField(min_value=1)

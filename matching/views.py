@@ -3,9 +3,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role, User
@@ -15,7 +17,7 @@ from astep.school_year import current_school_year
 from astep.volunteers.models import VolunteerProfile
 from matching.candidates import candidates_for, modules_taken, pool_for_departement
 from matching.filters import BoardRequestFilter, BoardVolunteerFilter
-from matching.forms import DeclineForm
+from matching.forms import DeclineForm, PairChoiceForm, VolunteerChoiceForm
 from matching.models import PairChoiceKind, Plan, Proposal, ProposalStatus
 from matching.plans import PlanError, plan_compute, plan_send
 from matching.services import (
@@ -82,7 +84,11 @@ def plan_create(request):
     )
     messages.success(
         request,
-        _("Plan calculé en %(s)s s : %(n)s demande(s) servie(s).")
+        ngettext(
+            "Plan calculé en %(s)s s : %(n)s demande servie.",
+            "Plan calculé en %(s)s s : %(n)s demandes servies.",
+            plan.served,
+        )
         % {"s": f"{plan.seconds:.2f}".replace(".", ","), "n": plan.served},
     )
     return redirect("matching:plan", pk=plan.pk)
@@ -123,22 +129,22 @@ def plan_detail(request, pk):
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
 def pair_choice(request, pk):
     """Lock, exclude or release one pair of a plan, then compute the plan again."""
-    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    form = PairChoiceForm(request.POST)
+    if not form.is_valid():  # hidden fields: only an edited form gets here
+        raise Http404
+    choice = form.cleaned_data
     accompaniment = get_object_or_404(
-        AccompanimentRequest.objects.for_user(request.user), pk=request.POST.get("request")
+        AccompanimentRequest.objects.for_user(request.user), pk=choice["request"]
     )
-    volunteer = get_object_or_404(User, pk=request.POST.get("volunteer"), role=Role.VOLUNTEER)
-    action = request.POST.get("action")
+    volunteer = get_object_or_404(User, pk=choice["volunteer"], role=Role.VOLUNTEER)
     kinds = {"lock": PairChoiceKind.LOCKED, "exclude": PairChoiceKind.EXCLUDED, "release": None}
-    if action not in kinds:
-        messages.error(request, _("Action inconnue."))
-        return redirect("matching:plan", pk=plan.pk)
     pair_choose(
         request=accompaniment,
         volunteer=volunteer,
-        kind=kinds[action],
+        kind=kinds[choice["action"]],
         by=request.user,
-        reason=request.POST.get("reason", ""),
+        reason=choice["reason"],
     )
     new = plan_compute(
         departement=request.user.departement, by=request.user, today=timezone.localdate()
@@ -147,10 +153,14 @@ def pair_choice(request, pk):
         "lock": _("Paire verrouillée"),
         "exclude": _("Paire écartée"),
         "release": _("Paire libérée"),
-    }[action]
+    }[choice["action"]]
     messages.success(
         request,
-        _("%(done)s ; le plan est recalculé (%(n)s demande(s) servie(s)).")
+        ngettext(
+            "%(done)s ; le plan est recalculé : %(n)s demande servie.",
+            "%(done)s ; le plan est recalculé : %(n)s demandes servies.",
+            new.served,
+        )
         % {"done": done, "n": new.served},
     )
     return redirect("matching:plan", pk=new.pk)
@@ -167,8 +177,12 @@ def plan_send_view(request, pk):
         return redirect("matching:plan", pk=plan.pk)
     messages.success(
         request,
-        _(
-            "%(n)s proposition(s) envoyée(s) ; les accompagnateurs et les enseignants ont %(d)s jours pour répondre."
+        ngettext(
+            "%(n)s proposition envoyée ; l'accompagnateur et l'enseignant ont %(d)s jours "
+            "pour répondre.",
+            "%(n)s propositions envoyées ; les accompagnateurs et les enseignants ont %(d)s "
+            "jours pour répondre.",
+            sent.proposals,
         )
         % {"n": sent.proposals, "d": settings.MATCHING_PROPOSAL_DAYS},
     )
@@ -187,7 +201,10 @@ def request_candidates(request, pk):
     )
     today = timezone.localdate()
     if request.method == "POST":
-        volunteer = get_object_or_404(User, pk=request.POST.get("volunteer"), role=Role.VOLUNTEER)
+        form = VolunteerChoiceForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        volunteer = get_object_or_404(User, pk=form.cleaned_data["volunteer"], role=Role.VOLUNTEER)
         try:
             proposal_create(
                 request=accompaniment, volunteer=volunteer, proposed_by=request.user, today=today

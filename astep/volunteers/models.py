@@ -198,6 +198,8 @@ class VolunteerProfile(models.Model):
         """Free months in school-year order: "septembre, octobre, janvier"."""
         order = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6]
         months = sorted((m for m in self.free_months if m in order), key=order.index)
+        if months == order:
+            return str(_("toute l'année scolaire"))
         return ", ".join(str(Month(m).label) for m in months)
 
     @property
