@@ -11,7 +11,7 @@ ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuair
 COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
 EFFECTIFS := $(if $(wildcard $(EFFECTIFS_REAL)),$(EFFECTIFS_REAL),$(SAMPLE)/effectifs-sample.csv)
 
-.PHONY: install run test lint
+.PHONY: install run test lint bench-matching
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Matching plan vs greedy vs exact on real geography, 3 sizes (see benchmarks/matching.py)
+bench-matching: install
+	$(PY) -m benchmarks.matching

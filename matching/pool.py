@@ -120,7 +120,8 @@ def build_arcs(
 
     `forbidden` holds (request id, volunteer id) pairs declined or excluded. Pairs are found
     with a k-d tree on the sphere, so the cost grows with the pairs in range, not with
-    requests × volunteers.
+    requests × volunteers. The checks are those of `pair_problems`, inlined for speed
+    (tests/matching/test_rules.py holds both to the same rules).
     """
     volunteers = [v for v in volunteers if v.capacity > 0]
     if not requests or not volunteers:
@@ -131,24 +132,39 @@ def build_arcs(
         tree = cKDTree(_unit_vectors(in_class))
         radii = [_chord(v.max_distance_km) for v in volunteers]
         near = tree.query_ball_point(_unit_vectors(volunteers), radii)
-        for volunteer, indexes in zip(volunteers, near, strict=True):
-            for i in indexes:
-                arcs += _arc(in_class[i], volunteer, forbidden)
-    remote = [r for r in requests if r.remote]
+        v_index = np.repeat(np.arange(len(volunteers)), [len(n) for n in near])
+        r_index = np.fromiter((i for n in near for i in n), np.int64, len(v_index))
+        km = haversine_km(
+            np.array([r.latitude for r in in_class])[r_index],
+            np.array([r.longitude for r in in_class])[r_index],
+            np.array([v.latitude for v in volunteers])[v_index],
+            np.array([v.longitude for v in volunteers])[v_index],
+        )
+        within = km <= np.array([v.max_distance_km for v in volunteers])[v_index]
+        decikm = np.rint(km[within] * 10).astype(np.int64).tolist()
+        pairs = zip(r_index[within].tolist(), v_index[within].tolist(), decikm, strict=True)
+        for r, v, d in pairs:
+            arcs += _arc(in_class[r], volunteers[v], d, forbidden)
     by_departement: dict[str, list[VolunteerFacts]] = {}
     for volunteer in volunteers:
         by_departement.setdefault(volunteer.departement, []).append(volunteer)
-    for request in remote:
+    for request in (r for r in requests if r.remote):
         for volunteer in by_departement.get(request.departement, []):
-            arcs += _arc(request, volunteer, forbidden)
+            arcs += _arc(request, volunteer, 0, forbidden)
     return arcs
 
 
-def _arc(request, volunteer, forbidden) -> list[Arc]:
-    if pair_problems(request, volunteer, forbidden=(request.id, volunteer.id) in forbidden):
-        return []
-    decikm = round(distance_km(request, volunteer) * 10)
-    return [Arc(request.id, volunteer.id, decikm, preference(request, volunteer))]
+def _arc(request, volunteer, decikm: int, forbidden) -> list[Arc]:
+    """The arc of a pair already within reach (`decikm` tenths of km away), when the other
+    rules allow it."""
+    if (
+        request.half_days & volunteer.half_days
+        and request.months & volunteer.months
+        and volunteer.birth_date <= request.adult_born_by
+        and (request.id, volunteer.id) not in forbidden
+    ):
+        return [Arc(request.id, volunteer.id, decikm, preference(request, volunteer))]
+    return []
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

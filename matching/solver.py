@@ -23,6 +23,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, vstack
+from scipy.sparse.csgraph import connected_components
 
 # Headroom under 2**63: OR-Tools' cost scaling multiplies unit costs by about the number
 # of nodes, and totals must not overflow either.
@@ -57,26 +58,39 @@ class Arc:
     decikm: int
     preference: int = 0
 
+    @property
+    def travel(self) -> int:
+        return TRAVEL_PER_DECIKM * self.decikm - self.preference
+
+
+# Kilometres and preferences share the third level: a pair costs 3 per tenth of a km, minus
+# its preference points (0 to 2). A preference point thus weighs 33 m, under the precision
+# of the distances; the levels above stay strictly first (docs/matching.md).
+TRAVEL_PER_DECIKM = 3
+
 
 @dataclass(frozen=True, order=True)
 class Objective:
-    """The figures of a plan, best first when compared as tuples (km and preference are
-    stored so that larger is better: `-decikm`)."""
+    """The figures of a plan, best first when compared: requests served, their priority,
+    then `-travel` (Σ 3 × tenths of km − preference points). `decikm` and `preference` are
+    kept for reading, not compared."""
 
     served: int = 0
     priority: int = 0
-    minus_decikm: int = 0
-    preference: int = 0
+    minus_travel: int = 0
+    decikm: int = field(default=0, compare=False)
+    preference: int = field(default=0, compare=False)
 
     @property
     def km(self) -> float:
-        return -self.minus_decikm / 10
+        return self.decikm / 10
 
     def __add__(self, other: "Objective") -> "Objective":
         return Objective(
             self.served + other.served,
             self.priority + other.priority,
-            self.minus_decikm + other.minus_decikm,
+            self.minus_travel + other.minus_travel,
+            self.decikm + other.decikm,
             self.preference + other.preference,
         )
 
@@ -116,7 +130,8 @@ def evaluate(demands: list[Demand], arcs: list[Arc], pairs: list[tuple[int, int]
     return Objective(
         len(served),
         sum(d.priority for d in served),
-        -sum(a.decikm for a in chosen),
+        -sum(a.travel for a in chosen),
+        sum(a.decikm for a in chosen),
         sum(a.preference for a in chosen),
     )
 
@@ -125,14 +140,16 @@ def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Pla
     """The optimal plan: a min-cost flow (OR-Tools) on each connected part of the graph.
 
     The flow ignores "two or none", so it is a relaxation: when it leaves no request half
-    served its plan is optimal; otherwise that part is solved by `solve_exact`'s integer
-    program. Returns a `Plan`; never raises on a valid input.
+    served its plan is optimal. Otherwise a small branch and bound on the half-served
+    requests (each branch serves one of them fully or not at all, each node a flow) finds
+    the optimum; past BRANCH_LIMIT flows, or when the weights would not fit in 64 bits,
+    that part goes to `solve_exact`'s integer program. Returns a `Plan`.
     """
     plan = Plan()
     for part in _components(demands, supplies, arcs):
-        pairs = _flow(*part)
+        pairs = _branch_and_bound(*part)
         method = "flow"
-        if pairs is None or _half_served(part[0], pairs):
+        if pairs is None:
             pairs, method = _milp(*part), "milp"
         plan.pairs += pairs
         plan.methods[method] += 1
@@ -171,88 +188,152 @@ def solve_greedy(demands: list[Demand], supplies: list[Supply], arcs: list[Arc])
 
 
 def _components(demands, supplies, arcs):
-    """Split the problem into its connected parts (no arc between two parts)."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node):
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for arc in arcs:
-        parent[find(("d", arc.demand))] = find(("s", arc.supply))
+    """Split the problem into its connected parts (no arc between two parts), dropping
+    requests and volunteers without arcs and volunteers without capacity."""
+    supplies = [s for s in supplies if s.capacity > 0]
+    d_index = {d.id: i for i, d in enumerate(demands)}
+    s_index = {s.id: len(demands) + i for i, s in enumerate(supplies)}
+    arcs = [a for a in arcs if a.supply in s_index]
+    if not arcs:
+        return []
+    rows = np.fromiter((d_index[a.demand] for a in arcs), np.int64, len(arcs))
+    columns = np.fromiter((s_index[a.supply] for a in arcs), np.int64, len(arcs))
+    size = len(demands) + len(supplies)
+    graph = coo_array((np.ones(len(arcs)), (rows, columns)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
     parts: dict = defaultdict(lambda: ([], [], []))
-    for demand in demands:
-        if ("d", demand.id) in parent:
-            parts[find(("d", demand.id))][0].append(demand)
-    for supply in supplies:
-        if ("s", supply.id) in parent and supply.capacity > 0:
-            parts[find(("s", supply.id))][1].append(supply)
-    for arc in arcs:
-        parts[find(("d", arc.demand))][2].append(arc)
-    return [part for part in parts.values() if part[0] and part[1]]
+    for arc, label in zip(arcs, labels[rows], strict=True):
+        parts[label][2].append(arc)
+    linked = set(rows.tolist()) | set(columns.tolist())
+    for i, demand in enumerate(demands):
+        if i in linked:
+            parts[labels[i]][0].append(demand)
+    for i, supply in enumerate(supplies):
+        if len(demands) + i in linked:
+            parts[labels[len(demands) + i]][1].append(supply)
+    return list(parts.values())
 
 
-def _half_served(demands, pairs) -> bool:
+BRANCH_LIMIT = 64  # flows per connected part before the integer program takes over
+
+
+def _branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
+    """The optimal pairs of one part by flows, branching on half-served requests (depth
+    first, pruned by the relaxation's cost). None when the weights do not fit in 64 bits or
+    the search passes BRANCH_LIMIT flows."""
+    weights = _weights(demands, supplies, arcs)
+    if weights is None:
+        return None
+    network = _Network(demands, supplies, arcs, weights)
+    best, best_cost = None, None
+    stack = [(frozenset(), frozenset())]  # (requests served by none, served fully)
+    for _ in range(BRANCH_LIMIT):
+        if not stack:
+            return best
+        none, full = stack.pop()
+        solved = network.solve(none=none, full=full)
+        if solved is None or (best_cost is not None and solved[1] >= best_cost):
+            continue  # infeasible, or no better than a plan already found
+        pairs, cost = solved
+        half = _half_served(demands, pairs)
+        if half is None:
+            best, best_cost = pairs, cost
+        else:
+            stack += [(none | {half}, full), (none, full | {half})]
+    return best if not stack else None
+
+
+def _half_served(demands, pairs) -> int | None:
+    """A request given fewer accompanists than it needs but not none, or None."""
     count: dict[int, int] = defaultdict(int)
     for demand, _ in pairs:
         count[demand] += 1
-    return any(0 < count[d.id] < d.need for d in demands)
+    return next((d.id for d in demands if 0 < count[d.id] < d.need), None)
 
 
-def _weights(demands, supplies, arcs) -> tuple[int, int, int]:
-    """Integer weights (served, priority, km) making one linear cost lexicographic: each
-    level's weight exceeds the largest swing of everything below it."""
+def _weights(demands, supplies, arcs) -> tuple[int, int] | None:
+    """Integer weights (served, priority) making one linear cost lexicographic: each level's
+    weight exceeds the widest swing of everything below it. None when the costs could
+    overflow OR-Tools' 64-bit arithmetic."""
     units = min(sum(d.need for d in demands), sum(s.capacity for s in supplies))
-    preference_swing = 2 * units
-    w_km = preference_swing + 1
-    w_priority = w_km * max(a.decikm for a in arcs) * units + preference_swing + 1
-    w_served = w_priority * (max(d.priority for d in demands) * len(demands) + 1) + w_priority
+    travel_swing = (TRAVEL_PER_DECIKM * max(a.decikm for a in arcs) + 2) * units
+    w_priority = travel_swing + 1
+    w_served = w_priority * (max(d.priority for d in demands) * len(demands) + 1)
     # Even weights: a request needing two gets half its reward on each unit of flow.
-    return 2 * w_served, 2 * w_priority, w_km
-
-
-def _flow(demands, supplies, arcs) -> list[tuple[int, int]] | None:
-    """Min-cost flow source → volunteer → request → sink, plus a free source → sink arc.
-
-    Returns the pairs, or None when the weights would not fit in 64 bits.
-    """
-    w_served, w_priority, w_km = _weights(demands, supplies, arcs)
+    w_served, w_priority = 2 * w_served, 2 * w_priority
     nodes = 2 + len(demands) + len(supplies)
     if (w_served + w_priority * 300) * nodes * 4 >= _INT64_BUDGET:
         return None
-    source, sink = 0, 1
-    d_node = {d.id: 2 + i for i, d in enumerate(demands)}
-    s_node = {s.id: 2 + len(demands) + i for i, s in enumerate(supplies)}
-    total = sum(s.capacity for s in supplies)
-    tails = [source] * len(supplies) + [s_node[a.supply] for a in arcs]
-    heads = [s_node[s.id] for s in supplies] + [d_node[a.demand] for a in arcs]
-    capacities = [s.capacity for s in supplies] + [1] * len(arcs)
-    costs = [0] * len(supplies) + [w_km * a.decikm - a.preference for a in arcs]
-    tails += [d_node[d.id] for d in demands] + [source]
-    heads += [sink] * len(demands) + [sink]
-    capacities += [d.need for d in demands] + [total]
-    costs += [-(w_served + w_priority * d.priority) // d.need for d in demands] + [0]
-    graph = min_cost_flow.SimpleMinCostFlow()
-    graph.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(capacities, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
-    )
-    supplies_vector = np.zeros(nodes, dtype=np.int64)
-    supplies_vector[source], supplies_vector[sink] = total, -total
-    graph.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies_vector)
-    if graph.solve() != graph.OPTIMAL:
-        return None
-    flows = graph.flows(np.arange(len(supplies), len(supplies) + len(arcs), dtype=np.int32))
-    return [(a.demand, a.supply) for a, f in zip(arcs, flows, strict=True) if f > 0]
+    return w_served, w_priority
+
+
+class _Network:
+    """The flow network of one part, built once as arrays: source → volunteer (capacity),
+    volunteer → request (1, travel), request → sink (need, −reward / need), and a free
+    source → sink arc, so that serving nobody is allowed."""
+
+    def __init__(self, demands, supplies, arcs, weights):
+        w_served, w_priority = weights
+        self.demands, self.arcs = demands, arcs
+        self.reward = {d.id: w_served + w_priority * d.priority for d in demands}
+        self.d_index = {d.id: i for i, d in enumerate(demands)}
+        n_d, n_s, n_a = len(demands), len(supplies), len(arcs)
+        self.nodes = 2 + n_d + n_s
+        s_index = {s.id: i for i, s in enumerate(supplies)}
+        arc_d = np.fromiter((self.d_index[a.demand] for a in arcs), np.int32, n_a)
+        arc_s = np.fromiter((s_index[a.supply] for a in arcs), np.int32, n_a)
+        self.arc_demand = arc_d
+        self.total = sum(s.capacity for s in supplies)
+        d_nodes = 2 + np.arange(n_d, dtype=np.int32)
+        s_nodes = 2 + n_d + np.arange(n_s, dtype=np.int32)
+        self.tails = np.concatenate([np.zeros(n_s, np.int32), s_nodes[arc_s], d_nodes, [0]])
+        self.heads = np.concatenate([s_nodes, d_nodes[arc_d], np.ones(n_d, np.int32), [1]])
+        self.capacities = np.concatenate(
+            [
+                [s.capacity for s in supplies],
+                np.ones(n_a),
+                [d.need for d in demands],
+                [self.total],
+            ]
+        ).astype(np.int64)
+        self.costs = np.concatenate(
+            [
+                np.zeros(n_s, np.int64),
+                np.fromiter((a.travel for a in arcs), np.int64, n_a),
+                [-self.reward[d.id] // d.need for d in demands],
+                [0],
+            ]
+        ).astype(np.int64)
+        self.first_arc, self.first_sink_arc = n_s, n_s + n_a
+
+    def solve(self, *, none=frozenset(), full=frozenset()):
+        """Pairs and cost of the min-cost flow where the requests in `none` get nobody and
+        those in `full` absorb their whole need (their reward then counts as a constant);
+        None when infeasible."""
+        capacities = self.capacities.copy()
+        supply = np.zeros(self.nodes, dtype=np.int64)
+        if none:
+            closed = np.fromiter((self.d_index[r] for r in none), np.int32)
+            capacities[self.first_arc : self.first_sink_arc][np.isin(self.arc_demand, closed)] = 0
+        for request in full:
+            i = self.d_index[request]
+            capacities[self.first_sink_arc + i] = 0
+            supply[2 + i] = -self.demands[i].need
+        supply[0] = self.total
+        supply[1] = -(self.total + supply[2:].sum())
+        graph = min_cost_flow.SimpleMinCostFlow()
+        graph.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, capacities, self.costs)
+        graph.set_nodes_supplies(np.arange(self.nodes, dtype=np.int32), supply)
+        if graph.solve() != graph.OPTIMAL:
+            return None
+        flows = graph.flows(np.arange(self.first_arc, self.first_sink_arc, dtype=np.int32))
+        pairs = [(self.arcs[i].demand, self.arcs[i].supply) for i in np.flatnonzero(flows)]
+        return pairs, graph.optimal_cost() - sum(self.reward[r] for r in full)
 
 
 def _milp(demands, supplies, arcs) -> list[tuple[int, int]]:
-    """Integer program, one level at a time (each optimum becomes a constraint of the next).
+    """Integer program, one level at a time (each optimum becomes a constraint of the next),
+    solved to a zero gap.
 
     Variables: x[a] ∈ {0, 1} per arc, y[d] ∈ {0, 1} per demand. Constraints: Σ x into d =
     need[d]·y[d]; Σ x out of s ≤ capacity[s].
@@ -276,17 +357,25 @@ def _milp(demands, supplies, arcs) -> list[tuple[int, int]]:
         LinearConstraint(out.tocsr(), 0, [s.capacity for s in supplies]),
     ]
     zeros_x, zeros_y = np.zeros(n_arcs), np.zeros(n_demands)
-    levels = [  # maximised in this order; milp minimises, hence the signs
-        np.concatenate([zeros_x, -np.ones(n_demands)]),
-        np.concatenate([zeros_x, -np.array([d.priority for d in demands], dtype=float)]),
-        np.concatenate([np.array([a.decikm for a in arcs], dtype=float), zeros_y]),
-        np.concatenate([-np.array([a.preference for a in arcs], dtype=float), zeros_y]),
+    # Served then priority in one level (the weight of serving exceeds all priorities),
+    # then travel; milp minimises, hence the signs.
+    w_served = max(d.priority for d in demands) * n_demands + 1
+    rewards = np.array([w_served + d.priority for d in demands], dtype=float)
+    levels = [
+        np.concatenate([zeros_x, -rewards]),
+        np.concatenate([np.array([a.travel for a in arcs], dtype=float), zeros_y]),
     ]
     integrality = np.ones(n_arcs + n_demands)
     bounds = Bounds(0, 1)
     result = None
     for cost in levels:
-        result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds)
+        result = milp(
+            cost,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=bounds,
+            options={"mip_rel_gap": 0},
+        )
         if result.status != 0:
             raise RuntimeError(f"HiGHS failed: {result.message}")
         best = round(result.fun)
