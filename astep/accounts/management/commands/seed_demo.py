@@ -169,9 +169,8 @@ class Command(BaseCommand):
         for number, (other, (first_name, levels, half_days, accompanists)) in enumerate(
             zip(near, DEMO_REQUESTS, strict=False)
         ):
-            teacher, _ = User.objects.get_or_create(
-                email=f"enseignant-{number + 1}@demo.astep.test",
-                defaults={"first_name": first_name, "last_name": "Démo", "role": Role.TEACHER},
+            teacher, _ = _demo_user(
+                f"enseignant-{number + 1}@demo.astep.test", first_name, Role.TEACHER
             )
             school_class, created = SchoolClass.objects.get_or_create(
                 teacher=teacher,
@@ -192,10 +191,7 @@ class Command(BaseCommand):
                 )
         commune = Commune.objects.filter(departement=ecole.departement, name=ecole.commune_name)
         for email, first_name, half_days, km, modules in DEMO_VOLUNTEERS:
-            user, created = User.objects.get_or_create(
-                email=email,
-                defaults={"first_name": first_name, "last_name": "Démo", "role": Role.VOLUNTEER},
-            )
+            user, created = _demo_user(email, first_name, Role.VOLUNTEER)
             if not created:
                 continue
             VolunteerProfile.objects.create(
@@ -259,3 +255,15 @@ class Command(BaseCommand):
                 full_name=user.get_full_name(),
                 ip_address=None,
             )
+
+
+def _demo_user(email: str, first_name: str, role: str) -> tuple[User, bool]:
+    """A demo account who can sign in with PASSWORD (verified address); (user, created)."""
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": "Démo", "role": role}
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, created
