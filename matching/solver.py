@@ -85,15 +85,6 @@ class Objective:
     def km(self) -> float:
         return self.decikm / 10
 
-    def __add__(self, other: "Objective") -> "Objective":
-        return Objective(
-            self.served + other.served,
-            self.priority + other.priority,
-            self.minus_travel + other.minus_travel,
-            self.decikm + other.decikm,
-            self.preference + other.preference,
-        )
-
 
 @dataclass
 class Plan:
