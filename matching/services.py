@@ -177,13 +177,13 @@ def proposals_expire(*, now: datetime) -> int:
     """
     expired = 0
     due = Proposal.objects.filter(status=ProposalStatus.PENDING, expires_at__lte=now)
-    for pk in due.values_list("pk", flat=True):
+    for pk, request_id in due.values_list("pk", "request_id"):
         with transaction.atomic():
-            proposal = Proposal.objects.filter(pk=pk).select_related("request").first()
-            request_locked(proposal.request_id)
+            request = request_locked(request_id)
             proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=pk)
             if proposal.status != ProposalStatus.PENDING:
                 continue  # answered meanwhile
+            proposal.request = request
             _close(proposal, ProposalStatus.EXPIRED, reason="Sans réponse dans le délai.", by=None)
             expired += 1
     return expired
