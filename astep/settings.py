@@ -180,6 +180,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Days a volunteer and a teacher have to answer a proposal before it expires.
 MATCHING_PROPOSAL_DAYS = int(os.environ.get("MATCHING_PROPOSAL_DAYS", "10"))
 
+# Reminders of the survey campaign to the départements that have not submitted: days before
+# it closes.
+SURVEY_REMINDER_DAYS = [int(d) for d in env_list("SURVEY_REMINDER_DAYS", "14,7,2")]
+
 # Periodic tasks, run by `celery -A astep beat`; hours are CELERY_TIMEZONE (Europe/Paris).
 
 CELERY_BEAT_SCHEDULE = {
@@ -198,5 +202,9 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-expire": {
         "task": "matching.tasks.proposals_expire",
         "schedule": crontab(minute=15),
+    },
+    "campaign-reminders": {
+        "task": "surveys.tasks.campaign_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
     },
 }

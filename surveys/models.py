@@ -1,11 +1,15 @@
 """Survey campaigns, the annual departmental survey, and the reports (bilans) built from them."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
+from surveys.questionnaire import QUESTIONNAIRE_VERSION
 
 SESSIONS_DEFAULT = (5, 7)  # circular 2010-083: "généralement sur 5 à 7 séances"
 
@@ -25,6 +29,9 @@ class Campaign(models.Model):
     sessions_max = models.PositiveSmallIntegerField(
         _("séances par module, au plus"), default=SESSIONS_DEFAULT[1]
     )
+    questionnaire_version = models.CharField(
+        _("version du questionnaire"), max_length=20, default=QUESTIONNAIRE_VERSION
+    )
 
     class Meta:
         ordering = ["-school_year"]
@@ -39,6 +46,10 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return f"Campagne {self.school_year}"
 
+    def is_open(self, today: date) -> bool:
+        """Whether correspondents may file their survey on `today` (bounds included)."""
+        return self.opens_on <= today <= self.closes_on
+
     @classmethod
     def session_bounds(cls, school_year: str) -> tuple[int, int]:
         """(least, most) sessions a module may have in `school_year` ("2026-2027"): the
@@ -52,6 +63,12 @@ class Campaign(models.Model):
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Transmise")
+    RETURNED = "returned", _("Renvoyée")
+    VALIDATED = "validated", _("Validée")
+
+
+# The departmental correspondent may edit the survey in these states.
+EDITABLE_STATUSES = (SurveyStatus.DRAFT, SurveyStatus.RETURNED)
 
 
 class DepartementalSurveyQuerySet(models.QuerySet):
@@ -69,8 +86,10 @@ class DepartementalSurveyQuerySet(models.QuerySet):
 class DepartementalSurvey(models.Model):
     """The annual survey of one département for one campaign.
 
-    `figures` holds the figures prefilled from the portal when the survey is opened and
-    refreshed until it is submitted: {"classes": 12, "classes_cycle_3": 7, …}.
+    `figures` holds the figures counted by the portal ({"classes": 12, …}, see
+    `surveys.figures.FIGURES`), refreshed while the correspondent may edit the survey and
+    frozen from submission on. A figure the correspondent corrects keeps both values in a
+    `SurveyCorrection`. The other fields are what the portal cannot know.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="surveys")
@@ -80,16 +99,29 @@ class DepartementalSurvey(models.Model):
     status = models.CharField(
         _("état"), max_length=20, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
-    figures = models.JSONField(_("chiffres"), default=dict)
-    comments = models.TextField(
-        _("commentaires"),
-        blank=True,
-        help_text=_("Actions de formation, partenariats, difficultés, perspectives."),
+    figures = models.JSONField(_("chiffres du portail"), default=dict)
+    training_actions = models.PositiveIntegerField(
+        _("actions de formation des enseignants"), null=True, blank=True
     )
+    training_participants = models.PositiveIntegerField(
+        _("enseignants ayant suivi ces formations"), null=True, blank=True
+    )
+    conventions_signed = models.PositiveIntegerField(
+        _("conventions signées avec des partenaires"), null=True, blank=True
+    )
+    resources = models.TextField(
+        _("ressources"),
+        blank=True,
+        help_text=_("Ressources utilisées ou produites : mallettes, sites, documents."),
+    )
+    difficulties = models.TextField(_("difficultés rencontrées"), blank=True)
+    perspectives = models.TextField(_("perspectives"), blank=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
 
     objects = DepartementalSurveyQuerySet.as_manager()
 
@@ -98,11 +130,95 @@ class DepartementalSurvey(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "departement"], name="one_survey_per_departement_and_year"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Enquête {self.campaign.school_year} — {self.departement}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the departmental correspondent may still change it (draft or returned)."""
+        return self.status in EDITABLE_STATUSES
+
+    def answers(self) -> dict:
+        """The figures as filed: the portal's, replaced by the corrections where there are."""
+        corrected = {c.key: c.value for c in self.corrections.all()}
+        return {**self.figures, **corrected}
+
+
+class SurveyCorrection(models.Model):
+    """A figure the correspondent corrected: the portal's value and theirs, with why."""
+
+    survey = models.ForeignKey(
+        DepartementalSurvey, on_delete=models.CASCADE, related_name="corrections"
+    )
+    key = models.CharField(_("indicateur"), max_length=60)
+    portal_value = models.DecimalField(_("valeur du portail"), max_digits=12, decimal_places=1)
+    value = models.DecimalField(_("valeur corrigée"), max_digits=12, decimal_places=1)
+    comment = models.TextField(_("justification"), blank=True)  # required to submit
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("correction d'un chiffre")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key"], name="one_correction_per_figure"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="correction_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} : {self.portal_value} → {self.value}"
+
+
+class SurveyAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Transmise")
+    RETURNED = "returned", _("Renvoyée pour correction")
+    VALIDATED = "validated", _("Validée")
+    REOPENED = "reopened", _("Rouverte")
+
+
+class SurveyEvent(models.Model):
+    """One step of a survey's review, with who did it and their comment: the history."""
+
+    survey = models.ForeignKey(DepartementalSurvey, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=SurveyAction.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("étape de l'enquête")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} le {self.at:%d/%m/%Y}"
+
+
+class CampaignReminder(models.Model):
+    """A reminder sent to a département `days_before` the campaign closes: each goes once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    departement = models.ForeignKey(
+        "territory.Departement", on_delete=models.CASCADE, related_name="+"
+    )
+    days_before = models.PositiveSmallIntegerField(_("jours avant la clôture"))
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "departement", "days_before"], name="one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Relance J-{self.days_before} — {self.departement_id}"
 
 
 class Scope(models.TextChoices):

@@ -1,59 +1,179 @@
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
 from astep.school_year import current_school_year, school_year_start
+from surveys.cockpit import STATES, cockpit
 from surveys.figures import FIGURES
-from surveys.forms import CampaignForm, SurveyForm
+from surveys.filters import SurveyFilter
+from surveys.forms import CampaignForm, ReopenForm, ReviewForm, SurveyForm
 from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
-from surveys.services import campaign_open, report_request, survey_open, survey_submit
+from surveys.questionnaire import figure_source
+from surveys.services import (
+    SurveyError,
+    campaign_open,
+    report_request,
+    survey_open,
+    survey_problems,
+    survey_reopen,
+    survey_review,
+    survey_save,
+    survey_submit,
+)
 
 REPORT_ROLES = [Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT, Role.DEPARTMENTAL_CORRESPONDENT]
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
 def survey(request):
-    """The survey of the correspondent's département for the current campaign."""
+    """The survey of the correspondent's département for the current campaign: save the
+    draft (button or autosave), or submit it; what stops a submission shows by its field."""
     campaign = Campaign.objects.filter(school_year=current_school_year()).first()
     if campaign is None:
         return render(request, "surveys/no_campaign.html", {"title": _("Enquête annuelle")})
     survey = survey_open(campaign=campaign, departement=request.user.departement)
+    if not survey.is_editable:
+        return _survey_page(request, survey, form=None)
     form = SurveyForm(request.POST or None, instance=survey)
-    if survey.status == SurveyStatus.DRAFT and form.is_valid():
-        form.save()
-        if "transmit" in request.POST:
-            survey_submit(survey=survey, user=request.user)
-            messages.success(
-                request, _("L'enquête est transmise à la DGESCO et au correspondant académique.")
+    autosave = request.headers.get("X-Autosave") == "1"
+    if request.method == "POST":
+        if not form.is_valid():
+            if autosave:
+                return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+            return _survey_page(request, survey, form)
+        try:
+            survey_save(
+                survey=survey,
+                answers=form.answers(),
+                corrections=form.corrections(),
+                user=request.user,
             )
-        else:
-            messages.success(request, _("Brouillon enregistré."))
+            if autosave:
+                return JsonResponse({"saved": True})
+            if "transmit" not in request.POST:
+                messages.success(request, _("Brouillon enregistré."))
+                return redirect("surveys:survey")
+            survey_submit(survey=survey, user=request.user)
+        except SurveyError as error:
+            if autosave:
+                return JsonResponse(
+                    {"saved": False, "errors": {"__all__": [str(error)]}}, status=409
+                )
+            form.add_problems(survey_problems(survey))
+            messages.error(request, str(error))
+            return _survey_page(request, survey, form)
+        messages.success(
+            request, _("L'enquête est transmise au correspondant académique, qui la valide.")
+        )
         return redirect("surveys:survey")
-    figures = [(FIGURES[key], survey.figures.get(key, 0)) for key in FIGURES]
+    return _survey_page(request, survey, form)
+
+
+def _survey_page(request, survey, form, **context):
     return render(
         request,
         "surveys/survey_form.html",
         {
             "survey": survey,
             "form": form,
-            "figures": figures,
+            "rows": _figure_rows(survey),
+            "events": list(survey.events.select_related("actor")),
             "title": _("Enquête annuelle"),
+            **context,
+        },
+    )
+
+
+def _figure_rows(survey) -> list[tuple[str, object, object, object]]:
+    """(label, portal value, correction or None, source) for each figure of `survey`."""
+    corrections = {c.key: c for c in survey.corrections.all()}
+    return [
+        (label, survey.figures[key], corrections.get(key), figure_source(key))
+        for key, label in FIGURES.items()
+        if key in survey.figures
+    ]
+
+
+@role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
+def survey_list(request):
+    """The surveys of the académie (academic correspondent) or of France, with filters."""
+    surveys = (
+        DepartementalSurvey.objects.for_user(request.user)
+        .select_related("campaign", "departement__academie")
+        .annotate(corrections_count=Count("corrections"))
+        .order_by("-campaign__school_year", "departement__code")
+    )
+    survey_filter = SurveyFilter(request.GET, queryset=surveys, request=request)
+    page = Paginator(survey_filter.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "filter": survey_filter,
+            "page_obj": page,
+            "campaign": Campaign.objects.first(),  # the latest: its cockpit is one click away
+            "title": _("Enquêtes départementales"),
         },
     )
 
 
 @role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
-def survey_list(request):
-    surveys = (
-        DepartementalSurvey.objects.for_user(request.user)
-        .select_related("campaign", "departement__academie")
-        .order_by("-campaign__school_year", "departement__code")
+def survey_detail(request, pk):
+    """A département's survey as filed, its history, and the academic correspondent's
+    decision (validate or return with a comment); national staff may reopen a validated one."""
+    survey = get_object_or_404(
+        DepartementalSurvey.objects.for_user(request.user).select_related(
+            "campaign", "departement__academie", "submitted_by"
+        ),
+        pk=pk,
     )
-    return render(request, "surveys/survey_list.html", {"surveys": surveys, "title": _("Enquêtes")})
+    review = reopen = None
+    if survey.status == SurveyStatus.SUBMITTED and request.user.role == Role.ACADEMIC_CORRESPONDENT:
+        review = ReviewForm(request.POST or None)
+        if review.is_valid():
+            data = review.cleaned_data
+            return _survey_step(
+                request,
+                survey,
+                survey_review,
+                validate=data["decision"] == "validate",
+                comment=data["comment"],
+            )
+    if survey.status == SurveyStatus.VALIDATED:
+        reopen = ReopenForm(request.POST or None)
+        if reopen.is_valid():
+            return _survey_step(
+                request, survey, survey_reopen, comment=reopen.cleaned_data["comment"]
+            )
+    return _survey_page(
+        request,
+        survey,
+        form=None,
+        review=review,
+        reopen=reopen,
+        title=_("Enquête %(departement)s") % {"departement": survey.departement},
+    )
+
+
+def _survey_step(request, survey, step, **kwargs):
+    try:
+        survey = step(survey=survey, user=request.user, **kwargs)
+        messages.success(
+            request,
+            _("Enquête %(state)s ; le département est prévenu par e-mail.")
+            % {"state": survey.get_status_display().lower()},
+        )
+    except SurveyError as error:
+        messages.error(request, str(error))
+    return redirect("surveys:survey_detail", pk=survey.pk)
 
 
 @role_required(Role.NATIONAL)
@@ -69,7 +189,34 @@ def campaigns(request):
         {
             "form": form,
             "campaigns": Campaign.objects.all(),
+            "reminder_days": settings.SURVEY_REMINDER_DAYS,
             "title": _("Campagnes d'enquête"),
+        },
+    )
+
+
+@role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
+def campaign_cockpit(request, pk):
+    """Where each département of the user's scope stands for campaign `pk`, late ones first
+    when asked ("?late=1")."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    today = timezone.localdate()
+    academies = cockpit(campaign=campaign, user=request.user, today=today)
+    late_only = request.GET.get("late") == "1"
+    return render(
+        request,
+        "surveys/campaign_cockpit.html",
+        {
+            "campaign": campaign,
+            "academies": academies,
+            "states": STATES,
+            "totals": [sum(column) for column in zip(*(a.counts for a in academies), strict=True)]
+            if academies
+            else [],
+            "late": [line for a in academies for line in a.lines if line.late],
+            "late_only": late_only,
+            "is_open": campaign.is_open(today),
+            "title": _("Suivi de la campagne %(year)s") % {"year": campaign.school_year},
         },
     )
 

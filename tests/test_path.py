@@ -209,7 +209,10 @@ def test_the_whole_path_from_a_request_to_the_national_report(
     )
     survey_page = correspondent.get(reverse("surveys:survey")).content.decode()
     assert "Classes accompagnées" in survey_page
-    correspondent.post(reverse("surveys:survey"), {"comments": "Une belle année.", "transmit": "1"})
+    answers = {"training_actions": 2, "training_participants": 31, "conventions_signed": 1}
+    correspondent.post(
+        reverse("surveys:survey"), {**answers, "perspectives": "Une belle année.", "transmit": "1"}
+    )
     survey = DepartementalSurvey.objects.get(departement=ecole.departement)
     assert survey.status == "submitted" and survey.figures["classes"] == 1
 

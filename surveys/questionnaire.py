@@ -1,0 +1,82 @@
+"""The departmental survey's questionnaire: where each figure comes from and the checks
+a filed survey must pass before it goes to the academic correspondent.
+
+The figures themselves are counted in `surveys.figures`; this module only describes and
+checks them, so a new questionnaire version changes here and nowhere else.
+"""
+
+from decimal import Decimal
+
+from astep.volunteers.eligibility import Status
+
+QUESTIONNAIRE_VERSION = "2026-1"
+
+# Where the portal takes each figure from, by key prefix (the longest prefix wins).
+SOURCES = {
+    "classes": "Classes des modules de l'année scolaire (demandes annulées exclues)",
+    "pupils": "Élèves déclarés sur les fiches des classes accompagnées",
+    "modules": "Modules de l'année scolaire (demandes annulées exclues)",
+    "sessions": "Séances des modules, hors séances annulées",
+    "hours": "Durée des séances des modules, hors séances annulées",
+    "volunteers": "Accompagnateurs des modules (premier et second), statut de leur profil",
+    "organisations": "Organisations des accompagnateurs des modules",
+    "teachers": "Enseignants titulaires des classes accompagnées",
+    "feedback": "Questionnaires de fin de module",
+    "satisfaction": "Questionnaires de fin de module",
+}
+
+# (total, parts): the parts together may not exceed the total. Each part of a group is
+# exclusive (an école is in REP or in REP+, never both), so their sum is bounded.
+EXCLUSIVE_PARTS = [
+    ("classes", ["classes_rep", "classes_rep_plus"]),
+    ("volunteers", [f"volunteers_{status.value}" for status in Status]),
+]
+
+# Totals whose every key starting with "<total>_" is a part of them, on its own: a class
+# mixing cycles counts in each of its cycles, so only each part is bounded.
+BOUNDED_BY_PREFIX = ["classes"]
+
+# What the correspondent must answer before submitting (the portal cannot know it).
+REQUIRED_ANSWERS = {
+    "training_actions": "Indiquez le nombre d'actions de formation (0 s'il n'y en a pas eu).",
+    "training_participants": "Indiquez le nombre d'enseignants formés (0 s'il n'y en a pas eu).",
+    "conventions_signed": "Indiquez le nombre de conventions signées (0 s'il n'y en a pas eu).",
+}
+
+
+def figure_source(key: str) -> str:
+    """The sentence saying where the portal counted figure `key` ("classes_rep" → classes)."""
+    prefixes = [prefix for prefix in SOURCES if key.startswith(prefix)]
+    return SOURCES[max(prefixes, key=len)] if prefixes else ""
+
+
+def consistency_errors(answers: dict, labels: dict) -> dict[str, str]:
+    """Check that no part of a figure exceeds its total.
+
+    Takes the figures as filed ({key: number}) and their French labels ({key: label}).
+    Returns {part key: French message} for each part, or group of parts, above its
+    total; empty when consistent. Keys absent from `answers` count as 0.
+    """
+    errors = {}
+    for total in BOUNDED_BY_PREFIX:
+        bound = Decimal(answers.get(total, 0))
+        for key, value in answers.items():
+            if key.startswith(f"{total}_") and Decimal(value) > bound:
+                errors[key] = (
+                    f"« {labels.get(key, key)} » ({_n(value)}) dépasse "
+                    f"« {labels.get(total, total)} » ({_n(bound)})."
+                )
+    for total, parts in EXCLUSIVE_PARTS:
+        bound = Decimal(answers.get(total, 0))
+        together = sum(Decimal(answers.get(part, 0)) for part in parts)
+        if together > bound:
+            names = " + ".join(f"« {labels.get(part, part)} »" for part in parts)
+            errors.setdefault(
+                parts[-1],
+                f"{names} ({_n(together)}) dépasse « {labels.get(total, total)} » ({_n(bound)}).",
+            )
+    return errors
+
+
+def _n(value) -> str:
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
