@@ -14,7 +14,7 @@ from astep.volunteers.models import (
     VolunteerProfile,
 )
 from matching.models import Proposal, ProposalStatus
-from surveys.models import Campaign, DepartementalSurvey
+from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 
 NEXT_SESSIONS = 5
 
@@ -75,8 +75,11 @@ def home(request):
             .filter(review_status=ReviewStatus.AWAITING_ATTESTATION)
             .count()
         )
-    elif user.role == Role.NATIONAL:
+    elif user.role in (Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT):
         context["campaign"] = Campaign.objects.filter(school_year=current_school_year()).first()
+        context["surveys_to_review"] = (
+            DepartementalSurvey.objects.for_user(user).filter(status=SurveyStatus.SUBMITTED).count()
+        )
     context["modules"] = Module.objects.for_user(user).count()
     if user.role in (Role.TEACHER, Role.VOLUNTEER):
         context["next_sessions"] = (

@@ -17,7 +17,8 @@ from astep.territory.models import Commune, Ecole
 from astep.volunteers.charter import charter_sign
 from astep.volunteers.eligibility import Field, Level, Status, Verdict
 from astep.volunteers.models import CharterVersion, Month, ProofKind, ReviewStatus, VolunteerProfile
-from surveys.models import Campaign
+from surveys.figures import figures_sum
+from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 
 PASSWORD = "astep-demo-2026"
 ACCOUNTS = [
@@ -95,10 +96,11 @@ class Command(BaseCommand):
             user=admin, email=admin.email, defaults={"verified": True, "primary": True}
         )
         year = current_school_year()
-        Campaign.objects.get_or_create(
+        campaign, _ = Campaign.objects.get_or_create(
             school_year=year,
             defaults={"opens_on": timezone.localdate(), "closes_on": date(int(year[5:]), 7, 4)},
         )
+        self._surveys(campaign, ecole.departement)
         self.stdout.write(f"Comptes de démonstration (mot de passe : {PASSWORD}) :")
         self.stdout.write("\n".join(rows))
         self.stdout.write(f"  {'Administration (/admin/)':<45} {admin.email}")
@@ -106,6 +108,27 @@ class Command(BaseCommand):
             f"Territoire des correspondants : {ecole.departement}, académie de "
             f"{ecole.departement.academie}"
         )
+
+    def _surveys(self, campaign, departement) -> None:
+        """The other départements of the académie have filed: one validated, one waiting for
+        the academic correspondent, one still a draft; the demo's own is left to file."""
+        others = departement.academie.departements.exclude(pk=departement.pk).order_by("code")
+        states = [SurveyStatus.VALIDATED, SurveyStatus.SUBMITTED, SurveyStatus.DRAFT]
+        for other, status in zip(others, states, strict=False):
+            submitted = None if status == SurveyStatus.DRAFT else timezone.now()
+            DepartementalSurvey.objects.get_or_create(
+                campaign=campaign,
+                departement=other,
+                defaults={
+                    "status": status,
+                    "figures": figures_sum([]),
+                    "training_actions": 1,
+                    "training_participants": 12,
+                    "conventions_signed": 0,
+                    "submitted_at": submitted,
+                    "validated_at": submitted if status == SurveyStatus.VALIDATED else None,
+                },
+            )
 
     def _module(self, ecole) -> None:
         """Camille's CM1-CM2 runs a module with Karim: started three weeks ago on Thursday
