@@ -12,7 +12,7 @@ from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
 from astep.school_year import current_school_year, school_year_start
 from surveys.cockpit import STATES, cockpit
-from surveys.figures import FIGURES
+from surveys.figures import FIGURES, territory_classes_by_departement
 from surveys.filters import SurveyFilter
 from surveys.forms import CampaignForm, ReopenForm, ReviewForm, SurveyForm
 from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
@@ -85,11 +85,24 @@ def _survey_page(request, survey, form, **context):
             "survey": survey,
             "form": form,
             "rows": _figure_rows(survey),
+            "coverage": _coverage(survey),
             "events": list(survey.events.select_related("actor")),
             "title": _("Enquête annuelle"),
             **context,
         },
     )
+
+
+def _coverage(survey) -> dict | None:
+    """The share of the département's classes accompanied, with the corrections applied;
+    None when the effectifs of the year's rentrée are not loaded."""
+    territory = territory_classes_by_departement(
+        school_year=survey.campaign.school_year, departement_ids=[survey.departement_id]
+    ).get(survey.departement_id)
+    if not territory:
+        return None
+    classes = survey.answers().get("classes", 0)
+    return {"classes": classes, "territory": territory, "rate": 100 * classes / territory}
 
 
 def _figure_rows(survey) -> list[tuple[str, object, object, object]]:

@@ -19,6 +19,7 @@ from tests.factories import (
     VolunteerProfileFactory,
     departement,
 )
+from tests.surveys.test_report_coverage import effectif
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,13 @@ def test_the_survey_list_filters_and_costs_the_same_queries(
 
     assert "Rhône" in page and "Ille-et-Vilaine" not in page
     assert "Paris" in dgesco.get(reverse("surveys:survey_list"), {"q": "075"}).content.decode()
+
+
+def test_the_survey_shows_the_coverage_rate_against_the_effectifs(campaign, ille_et_vilaine):
+    client, _ = ille_et_vilaine
+    effectif("035", classes=40, elementary=900)
+
+    page = client.get(reverse("surveys:survey")).content.decode()
+
+    assert "Taux de couverture : <strong>5,0 %</strong>" in page
+    assert "sur 40 classes" in page
