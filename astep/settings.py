@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,14 +23,24 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """Read an integer variable."""
+    return int(os.environ.get(name, default))
+
+
 def env_list(name: str, default: str) -> list[str]:
     """Read a comma-separated variable as a list of non-empty items."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Development defaults only: with DEBUG off, both must come from the environment.
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if not (SECRET_KEY and ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY and ALLOWED_HOSTS must be set when DEBUG is off (see .env.example)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,6 +156,29 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# Absolute address of the portal, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Production (DEBUG off): HTTPS only, behind a reverse proxy that terminates TLS; static
+# files served by gunicorn through WhiteNoise, with hashed names cached for a year.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The container health check calls /healthz over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+    # Trust X-Forwarded-Proto only when a proxy we run sets it (and strips the client's).
+    if env_bool("BEHIND_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 FORM_RENDERER = "astep.forms.DsfrFormRenderer"
@@ -173,9 +207,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-
-# Absolute address of the portal, for links in e-mails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Days a volunteer and a teacher have to answer a proposal before it expires.
 MATCHING_PROPOSAL_DAYS = int(os.environ.get("MATCHING_PROPOSAL_DAYS", "10"))

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from astep import views
+from astep import health, views
 from astep.accounts import views as accounts_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("confidentialite/", accounts_views.privacy, name="privacy"),
