@@ -6,9 +6,9 @@ prioritaire, accompanists). Every figure is an additive count, so that départem
 up to académies and France (`figures_sum`); means and shares are derived from them
 (`satisfaction_mean`).
 
-Four grouped queries whatever the number of years, départements and modules: classes,
-modules (with their accompanists), sessions, questionnaires — each grouped by
-(school year, département).
+Six grouped queries whatever the number of years, départements and modules: classes,
+modules (with their volunteers), co-volunteers, their organisations, sessions,
+questionnaires — each grouped by (school year, département).
 """
 
 from collections import defaultdict
@@ -77,7 +77,7 @@ def figures_by_year(*, departement_ids=None) -> dict[str, dict[int, dict]]:
     Takes an optional iterable of département ids to restrict the count. Returns
     {school_year ("2025-2026"): {departement_id: {figure key: number}}}, years in order,
     each figures dict holding every key of FIGURES (zeros included), for the (year,
-    département) pairs that have at least one live module. Four queries in all.
+    département) pairs that have at least one live module. Six queries in all.
     Semantics are those of `figures_by_departement`.
     """
     return _figures(school_year=None, departement_ids=departement_ids)
@@ -88,7 +88,7 @@ def figures_by_departement(*, school_year: str, departement_ids=None) -> dict[in
 
     Takes an optional iterable of département ids to restrict the count. Returns
     {departement_id: {figure key: number}} with every key of FIGURES, for the
-    départements that have at least one module; hours are decimal hours. Four queries.
+    départements that have at least one module; hours are decimal hours. Six queries.
 
     A module counts unless its request was cancelled; its cancelled sessions do not
     count. A class counts once in its school year (with its pupils) when it has such a
@@ -144,12 +144,15 @@ def _figures(*, school_year: str | None, departement_ids) -> dict[str, dict[int,
     for rows in (
         _class_rows(school_year, departement_ids),
         _module_rows(school_year, departement_ids),
+        _co_volunteer_rows(school_year, departement_ids),
+        _co_organisation_rows(school_year, departement_ids),
         _session_rows(school_year, departement_ids),
         _feedback_rows(school_year, departement_ids),
     ):
         for row in rows:
-            year, departement_id = row.pop("year"), row.pop("departement")
-            counts[year][departement_id].update(row)
+            figures = counts[row.pop("year")][row.pop("departement")]
+            for key, value in row.items():  # co-volunteers add to the volunteers
+                figures[key] += value
     return {year: dict(counts[year]) for year in sorted(counts)}
 
 
@@ -212,67 +215,80 @@ def _class_rows(school_year, departement_ids) -> QuerySet:
 def _module_rows(school_year, departement_ids) -> QuerySet:
     return (
         Module.objects.filter(_live_modules(school_year, departement_ids))
-        .values(
-            year=F("school_year"), departement=F("request__school_class__ecole__departement_id")
-        )
+        .values(year=F("school_year"), departement=_DEPARTEMENT)
         .annotate(
             modules=Count("pk"),
             **{f"modules_{theme}": Count("pk", filter=Q(request__theme=theme)) for theme in Theme},
             **{f"modules_{form}": Count("pk", filter=Q(request__form=form)) for form in Delivery},
-            **_people_counts(),
+            **_people("volunteer"),
+            organisations=Count("volunteer__volunteer_profile__organisation", distinct=True),
         )
         .order_by()
     )
 
 
-def _people_counts() -> dict:
-    """Distinct accompanists per group, over both columns of a module.
+# Accompanists are the people of two columns, `volunteer` and `co_volunteer`, and SQL has
+# no COUNT(DISTINCT) over two columns. So the people of a (year, département) are its
+# distinct volunteers (`_module_rows`) plus its distinct co-volunteers who are not the
+# volunteer of one of its live modules (`_co_volunteer_rows`): two disjoint sets whose
+# counts add up. Organisations likewise (`_co_organisation_rows`). Each NOT EXISTS is a
+# WHERE condition, which PostgreSQL runs as one anti-join rather than once per row.
+_DEPARTEMENT = F("request__school_class__ecole__departement_id")
 
-    SQL has no COUNT(DISTINCT) over two columns, so the people are the distinct
-    volunteers plus the distinct co-volunteers who are not the volunteer of a live
-    module of the same (year, département); organisations likewise. Both sets are
-    disjoint, so the counts add up exactly.
-    """
-    same_group = Module.objects.filter(
+
+def _same_group() -> QuerySet:
+    """The live modules of the outer module's (year, département)."""
+    return Module.objects.filter(
         _live_modules(None, None),
         school_year=OuterRef("school_year"),
         request__school_class__ecole__departement_id=OuterRef(
             "request__school_class__ecole__departement_id"
         ),
     )
-    new_co = ~Exists(same_group.filter(volunteer=OuterRef("co_volunteer")))
-    new_organisation = ~Exists(
-        same_group.filter(
-            volunteer__volunteer_profile__organisation=OuterRef(
-                "co_volunteer__volunteer_profile__organisation"
-            )
-        )
+
+
+def _co_volunteer_rows(school_year, departement_ids) -> QuerySet:
+    return (
+        Module.objects.filter(_live_modules(school_year, departement_ids))
+        .filter(~Exists(_same_group().filter(volunteer=OuterRef("co_volunteer"))))
+        .exclude(co_volunteer=None)
+        .values(year=F("school_year"), departement=_DEPARTEMENT)
+        .annotate(**_people("co_volunteer"))
+        .order_by()
     )
 
-    def people(condition: dict | None = None) -> Count:
-        condition = condition or {}
-        own = Q(**{f"volunteer__volunteer_profile__{k}": v for k, v in condition.items()})
-        co = Q(co_volunteer__isnull=False)  # first, so that PostgreSQL skips the rest
-        co &= Q(**{f"co_volunteer__volunteer_profile__{k}": v for k, v in condition.items()})
-        return Count("volunteer", distinct=True, filter=own) + Count(
-            "co_volunteer", distinct=True, filter=co & new_co
-        )
+
+def _co_organisation_rows(school_year, departement_ids) -> QuerySet:
+    organisation = "co_volunteer__volunteer_profile__organisation"
+    volunteer_organisation = "volunteer__volunteer_profile__organisation"
+    same = _same_group().filter(**{volunteer_organisation: OuterRef(organisation)})
+    return (
+        Module.objects.filter(_live_modules(school_year, departement_ids))
+        .filter(~Exists(same))
+        .exclude(**{organisation: None})
+        .values(year=F("school_year"), departement=_DEPARTEMENT)
+        .annotate(organisations=Count(organisation, distinct=True))
+        .order_by()
+    )
+
+
+def _people(column: str) -> dict:
+    """Distinct people of the module column `column`, in all and by status and
+    organisation kind (or none)."""
+    profile = f"{column}__volunteer_profile"
+
+    def people(**condition) -> Count:
+        where = Q(**{f"{profile}__{key}": value for key, value in condition.items()})
+        return Count(column, distinct=True, filter=where)
 
     return {
-        "volunteers": people(),
-        **{f"volunteers_{status}": people({"status": status}) for status in Status},
+        "volunteers": Count(column, distinct=True),
+        **{f"volunteers_{status}": people(status=status) for status in Status},
         **{
-            f"volunteers_organisation_{kind}": people({"organisation__kind": kind})
+            f"volunteers_organisation_{kind}": people(organisation__kind=kind)
             for kind in OrganisationKind
         },
-        "volunteers_no_organisation": people({"organisation__isnull": True}),
-        "organisations": Count("volunteer__volunteer_profile__organisation", distinct=True)
-        + Count(
-            "co_volunteer__volunteer_profile__organisation",
-            distinct=True,
-            filter=Q(co_volunteer__volunteer_profile__organisation__isnull=False)
-            & new_organisation,
-        ),
+        "volunteers_no_organisation": people(organisation__isnull=True),
     }
 
 

@@ -43,7 +43,7 @@ def opendata_csv() -> bytes:
     département (all 101, zeros where nothing happened), ordered by year then code.
 
     Returns the CSV file as bytes (UTF-8, `,`, header `COLUMNS`), following
-    `opendata_schema()`, with small counts masked (see the module docstring). Five
+    `opendata_schema()`, with small counts masked (see the module docstring). Seven
     queries whatever the number of years and modules.
     """
     years = figures_by_year()
