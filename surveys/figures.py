@@ -140,6 +140,8 @@ def territory_classes_by_departement(*, school_year: str, departement_ids=None) 
 
 
 def _figures(*, school_year: str | None, departement_ids) -> dict[str, dict[int, dict]]:
+    if departement_ids is not None:
+        departement_ids = list(departement_ids)  # read by every query
     counts = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(FIGURES, 0)))
     for rows in (
         _class_rows(school_year, departement_ids),
@@ -164,7 +166,7 @@ def _live_modules(school_year: str | None, departement_ids, prefix: str = "") ->
         condition &= Q(**{f"{prefix}school_year": school_year})
     if departement_ids is not None:
         ecole = f"{prefix}request__school_class__ecole"
-        condition &= Q(**{f"{ecole}__departement_id__in": list(departement_ids)})
+        condition &= Q(**{f"{ecole}__departement_id__in": departement_ids})
     return condition
 
 
@@ -189,7 +191,7 @@ def _class_rows(school_year, departement_ids) -> QuerySet:
     if school_year is not None:
         classes = classes.filter(school_year=school_year)
     if departement_ids is not None:
-        classes = classes.filter(ecole__departement_id__in=list(departement_ids))
+        classes = classes.filter(ecole__departement_id__in=departement_ids)
     cycle = {n: [lvl for lvl, c in CYCLE_OF_LEVEL.items() if c == n] for n in (2, 3)}
     return (
         classes.values(year=F("school_year"), departement=F("ecole__departement_id"))

@@ -241,7 +241,7 @@ def test_a_departement_filter_counts_only_those_departements(known_year):
     assert figures_by_departement(school_year=YEAR, departement_ids=[loire]) == {
         loire: EXPECTED_044
     }
-    assert figures_by_year(departement_ids=[loire]) == {YEAR: {loire: EXPECTED_044}}
+    assert figures_by_year(departement_ids=iter([loire])) == {YEAR: {loire: EXPECTED_044}}
 
 
 def test_the_national_total_adds_up_and_gives_the_mean_satisfaction(known_year):
