@@ -11,7 +11,7 @@ ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuair
 COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
 EFFECTIFS := $(if $(wildcard $(EFFECTIFS_REAL)),$(EFFECTIFS_REAL),$(SAMPLE)/effectifs-sample.csv)
 
-.PHONY: install run test lint bench-matching
+.PHONY: install run test lint bench-matching bench-reports
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,8 @@ lint: install
 # Matching plan vs greedy vs exact on real geography, 3 sizes (see benchmarks/matching.py)
 bench-matching: install
 	$(PY) -m benchmarks.matching
+
+# Figures in SQL vs one hand-written query, national report, on 10 years × 101 départements
+# × 50,000 modules in the scratch database astep_bench_reports (see benchmarks/reports.py)
+bench-reports: install
+	$(PY) -m benchmarks.reports

@@ -8,6 +8,7 @@ from surveys.figures import (
     FIGURES,
     figures_by_departement,
     figures_sum,
+    satisfaction_mean,
     territory_classes_by_departement,
 )
 from surveys.models import Report, Scope
@@ -21,6 +22,8 @@ HEADINGS = [
     "Code département",
     "Département",
     *FIGURES.values(),
+    "Satisfaction moyenne (sur 5)",
+    "Part de cycle 3, définition avant 2016 (%)",
     "Part de cycle 3 (%)",
     "Part en éducation prioritaire (%)",
     "Classes du territoire (effectifs)",
@@ -33,7 +36,8 @@ def report_rows(report: Report) -> list[list]:
 
     A département row for every département of the scope (zeros where nothing happened),
     then one row per académie (academic and national reports) and one for France
-    (national report). Shares are percentages of accompanied classes, one decimal.
+    (national report). Shares are percentages of accompanied classes, one decimal; the
+    mean satisfaction (1 to 5, two decimals) is blank without questionnaires.
     The coverage rate is the percentage of the territory's classes (see
     `territory_classes_by_departement`) that were accompanied. Both are blank for a
     département without effectifs for the school year, and for an académie or France
@@ -92,6 +96,8 @@ def _row(level: str, academie, departement, figures: dict, territory_classes: in
         departement.code if departement else "",
         departement.name if departement else "",
         *(_number(figures[key]) for key in FIGURES),
+        _mean(satisfaction_mean(figures)),
+        _share(figures["classes_cycle_3_before_2016"], classes),
         _share(figures["classes_cycle_3"], classes),
         _share(figures["classes_rep"] + figures["classes_rep_plus"], classes),
         "" if territory_classes is None else str(territory_classes),
@@ -101,6 +107,10 @@ def _row(level: str, academie, departement, figures: dict, territory_classes: in
 
 def _number(value) -> str:
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _mean(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def _share(part: int, total: int) -> str:

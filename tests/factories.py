@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from astep.accounts.models import Role, User
 from astep.classes.models import AccompanimentRequest, SchoolClass
-from astep.modules.models import Module, Session
+from astep.modules.models import Feedback, Module, Session
 from astep.partners.models import Organisation
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
@@ -150,3 +150,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
     start_time = time(14, 0)
     end_time = time(16, 0)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """The teacher's end-of-module questionnaire; pass `user` and `role` for a volunteer's."""
+
+    class Meta:
+        model = Feedback
+
+    module = factory.SubFactory(ModuleFactory)
+    user = factory.LazyAttribute(lambda f: f.module.request.school_class.teacher)
+    role = Role.TEACHER
+    satisfaction = 4
+    would_repeat = True
