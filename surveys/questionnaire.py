@@ -7,6 +7,8 @@ checks them, so a new questionnaire version changes here and nowhere else.
 
 from decimal import Decimal
 
+from astep.classes.models import Delivery, Theme
+from astep.partners.models import OrganisationKind
 from astep.volunteers.eligibility import Status
 
 QUESTIONNAIRE_VERSION = "2026-1"
@@ -19,17 +21,28 @@ SOURCES = {
     "sessions": "Séances des modules, hors séances annulées",
     "hours": "Durée des séances des modules, hors séances annulées",
     "volunteers": "Accompagnateurs des modules (premier et second), statut de leur profil",
+    "volunteers_organisation": "Accompagnateurs des modules, organisme déclaré dans leur profil",
+    "volunteers_no_organisation": "Accompagnateurs des modules, organisme déclaré dans leur profil",
+    "modules_in_class": "Modules de l'année scolaire, forme demandée par l'enseignant",
+    "modules_remote": "Modules de l'année scolaire, forme demandée par l'enseignant",
     "organisations": "Organisations des accompagnateurs des modules",
     "teachers": "Enseignants titulaires des classes accompagnées",
-    "feedback": "Questionnaires de fin de module",
-    "satisfaction": "Questionnaires de fin de module",
+    "feedback": "Questionnaires de fin de module remplis par les enseignants et accompagnateurs",
+    "satisfaction": "Questionnaires de fin de module remplis par les enseignants et accompagnateurs",
 }
 
 # (total, parts): the parts together may not exceed the total. Each part of a group is
 # exclusive (an école is in REP or in REP+, never both), so their sum is bounded.
 EXCLUSIVE_PARTS = [
     ("classes", ["classes_rep", "classes_rep_plus"]),
+    ("modules", [f"modules_{theme.value}" for theme in Theme]),
+    ("modules", [f"modules_{form.value}" for form in Delivery]),
     ("volunteers", [f"volunteers_{status.value}" for status in Status]),
+    (
+        "volunteers",
+        [f"volunteers_organisation_{kind.value}" for kind in OrganisationKind]
+        + ["volunteers_no_organisation"],
+    ),
 ]
 
 # Totals whose every key starting with "<total>_" is a part of them, on its own: a class
