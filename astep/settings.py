@@ -142,6 +142,11 @@ STORAGES = {
         "BACKEND": "astep.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "proofs"},
     },
+    # The bilans: a rebuild writes the same name again (one file per report row).
+    "reports": {
+        "BACKEND": "astep.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "reports", "allow_overwrite": True},
+    },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -198,5 +203,13 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-expire": {
         "task": "matching.tasks.proposals_expire",
         "schedule": crontab(minute=15),
+    },
+    "reports-sweep": {
+        "task": "surveys.tasks.reports_sweep",
+        "schedule": crontab(),  # every minute: a report waiting for a broker that is back
+    },
+    "reports-nightly": {
+        "task": "surveys.tasks.reports_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -1,18 +1,34 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
-from astep.school_year import current_school_year, school_year_start
+from astep.school_year import current_school_year
+from surveys.bilans import report_request, report_school_years
 from surveys.figures import FIGURES
-from surveys.forms import CampaignForm, SurveyForm
-from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
-from surveys.services import campaign_open, report_request, survey_open, survey_submit
+from surveys.forms import CampaignForm, ReportRequestForm, SurveyForm
+from surveys.models import (
+    Campaign,
+    DepartementalSurvey,
+    Report,
+    ReportFormat,
+    ReportStatus,
+    SurveyStatus,
+)
+from surveys.services import campaign_open, survey_open, survey_submit
 
 REPORT_ROLES = [Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT, Role.DEPARTMENTAL_CORRESPONDENT]
+REPORTS_PAGE_SIZE = 20
+REPORT_CONTENT_TYPES = {
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.PDF: "application/pdf",
+}
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
@@ -76,14 +92,15 @@ def campaigns(request):
 
 @role_required(*REPORT_ROLES)
 def reports(request):
+    """The person's bilans, page by page, and the form to request one."""
+    visible = Report.objects.for_user(request.user).select_related("departement", "academie")
+    page = Paginator(visible, REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "surveys/reports.html",
         {
-            "reports": Report.objects.for_user(request.user).select_related(
-                "departement", "academie"
-            )[:50],
-            "school_year": current_school_year(),
+            "form": ReportRequestForm(school_years=report_school_years()),
+            "page_obj": page,
             "title": _("Bilans"),
         },
     )
@@ -92,12 +109,11 @@ def reports(request):
 @require_POST
 @role_required(*REPORT_ROLES)
 def report_create(request):
-    year = request.POST.get("school_year", "")
-    try:
-        school_year_start(year)
-    except ValueError:
-        year = current_school_year()
-    report_request(user=request.user, school_year=year)
+    form = ReportRequestForm(request.POST, school_years=report_school_years())
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une année scolaire et un format proposés."))
+        return redirect("surveys:reports")
+    report_request(user=request.user, **form.cleaned_data)
     messages.info(
         request, _("Le bilan est en préparation ; vous recevrez un e-mail quand il sera prêt.")
     )
@@ -105,10 +121,26 @@ def report_create(request):
 
 
 @role_required(*REPORT_ROLES)
+def report_status(request, pk):
+    """The state of a bilan as JSON, for the page that shows its progress."""
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "label": report.get_status_display(),
+            "progress": report.progress,
+            "ready": report.status == ReportStatus.READY,
+        }
+    )
+
+
+@role_required(*REPORT_ROLES)
 def report_download(request, pk):
     report = get_object_or_404(
-        Report.objects.for_user(request.user), pk=pk, status=ReportStatus.READY
+        Report.objects.for_user(request.user).exclude(file=""), pk=pk, status=ReportStatus.READY
     )
-    response = HttpResponse("\ufeff" + report.content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    # A bilan is a few megabytes at most: read whole, the file is closed before answering.
+    with report.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=REPORT_CONTENT_TYPES[report.format])
+    response["Content-Disposition"] = content_disposition_header(True, report.filename)
     return response

@@ -6,8 +6,8 @@ from django.core import mail
 from astep.accounts.models import Role
 from astep.accounts.services import user_notify
 from astep.modules.models import Module
+from surveys.bilans import report_request
 from surveys.models import Report, ReportStatus
-from surveys.services import report_request
 from tests.conftest import wait_for
 from tests.factories import RequestFactory, UserFactory, VolunteerProfileFactory
 
@@ -29,7 +29,8 @@ def test_a_worker_builds_the_national_report_and_emails_the_requester(celery_wor
     report = report_request(user=dgesco, school_year=accompaniment.school_class.school_year)
 
     assert wait_for(lambda: Report.objects.get(pk=report.pk).status == ReportStatus.READY)
-    lines = Report.objects.get(pk=report.pk).content.splitlines()
+    with Report.objects.get(pk=report.pk).file.open("rb") as stored:
+        lines = stored.read().decode("utf-8-sig").splitlines()
     france = next(line for line in lines if line.startswith("France;"))
     assert france.split(";")[7] == "1"  # classes accompanied
     assert wait_for(lambda: any(m.to == ["dgesco@example.test"] for m in mail.outbox))
