@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 # A queued task not started after this long, or a build not finished (its worker died),
 # is queued again by the sweeper.
 STALE_AFTER = timedelta(minutes=10)
+QUEUE_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0, "interval_max": 0.2}
 
 
 def report_request(*, user: User, school_year: str, format: str = ReportFormat.CSV) -> Report:
@@ -65,8 +66,9 @@ def report_queue(*, report_id: int) -> bool:
     its old `queued_at` (none at first) and the sweeper tries again.
     """
     try:
-        # retry=False: fail at once rather than keep the person's click waiting.
-        build_report.apply_async((report_id,), retry=False)
+        # One quick retry reconnects a pooled connection the broker dropped (restarted);
+        # a broker that is down fails within a second instead of holding the click.
+        build_report.apply_async((report_id,), retry=True, retry_policy=QUEUE_RETRY)
     except OperationalError:
         logger.warning("Broker unreachable: report %s waits for the sweeper", report_id)
         return False
