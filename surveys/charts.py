@@ -36,7 +36,8 @@ def grouped_bar_chart(
     axes.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(labels))], labels)
     axes.tick_params(axis="x", labelrotation=60 if len(labels) > 6 else 0, labelsize=7)
     axes.set_ylabel(unit)
-    axes.legend(fontsize=7)
+    # Below the axes, where no bar can hide it (shares reach 100 %).
+    figure.legend(loc="outside lower center", ncols=len(series), fontsize=7, frameon=False)
     return _svg(figure)
 
 

@@ -6,16 +6,18 @@ import shutil
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.urls import reverse
 
 from astep.accounts.models import Role
 from astep.accounts.services import user_notify
 from astep.modules.models import Module
 from astep.school_year import current_school_year
-from surveys.bilans import report_request, reports_sweep
+from surveys.bilans import report_build, report_request, reports_sweep
 from surveys.models import Report, ReportStatus
 from tests.conftest import wait_for
 from tests.factories import RequestFactory, UserFactory, VolunteerProfileFactory, departement
@@ -146,3 +148,23 @@ def test_a_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
     time.sleep(1)  # a duplicate build or e-mail would show by now
     assert Report.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["ien@example.test"]]
+
+
+def test_two_builds_of_one_report_at_once_give_one_build_and_one_email():
+    dgesco = UserFactory(role=Role.NATIONAL, email="dgesco@example.test")
+    report = Report.objects.create(
+        school_year=current_school_year(), scope="national", format="xlsx", requested_by=dgesco
+    )
+
+    def build(_):
+        try:
+            return report_build(report_id=report.pk)
+        finally:
+            connections.close_all()  # each thread has its own connection: give it back
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(build, range(2)))
+
+    assert sorted(result is None for result in results) == [False, True]
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.READY
+    assert [m.to for m in mail.outbox] == [["dgesco@example.test"]]
