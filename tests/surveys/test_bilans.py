@@ -247,3 +247,16 @@ def test_the_sweeper_queues_what_the_broker_never_got_and_leaves_the_rest():
     assert statuses[never_queued.pk] == statuses[queued_long_ago.pk] == ReportStatus.READY
     assert statuses[just_queued.pk] == ReportStatus.PENDING
     assert statuses[failed.pk] == ReportStatus.FAILED
+
+
+def test_beat_sweeps_every_minute_and_builds_the_nightly_bilans_at_half_past_two():
+    from django.conf import settings
+
+    from surveys.tasks import reports_nightly as nightly_task
+    from surveys.tasks import reports_sweep as sweep_task
+
+    sweep = settings.CELERY_BEAT_SCHEDULE["reports-sweep"]
+    nightly = settings.CELERY_BEAT_SCHEDULE["reports-nightly"]
+    assert (sweep["task"], nightly["task"]) == (sweep_task.name, nightly_task.name)
+    assert sweep["schedule"].minute == set(range(60))
+    assert (nightly["schedule"].hour, nightly["schedule"].minute) == ({2}, {30})
