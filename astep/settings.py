@@ -153,6 +153,11 @@ STORAGES = {
         "BACKEND": "astep.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "proofs"},
     },
+    # The bilans: a rebuild writes the same name again (one file per report row).
+    "reports": {
+        "BACKEND": "astep.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "reports", "allow_overwrite": True},
+    },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -199,6 +204,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A late-acked task whose broker connection drops is redelivered, so stop running it (the
+# tasks are idempotent); the default changes to this in Celery 6.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
@@ -206,6 +214,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each rendering step and every SVG property it skips (matplotlib's
+    # charts), fontTools each table it subsets: hundreds of lines per PDF bilan.
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Days a volunteer and a teacher have to answer a proposal before it expires.
@@ -237,5 +251,13 @@ CELERY_BEAT_SCHEDULE = {
     "campaign-reminders": {
         "task": "surveys.tasks.campaign_reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "reports-sweep": {
+        "task": "surveys.tasks.reports_sweep",
+        "schedule": crontab(),  # every minute: a report waiting for a broker that is back
+    },
+    "reports-nightly": {
+        "task": "surveys.tasks.reports_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -23,4 +23,13 @@ STORAGES = {
         "BACKEND": "astep.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "astep-test-proofs"},
     },
+    "reports": {
+        "BACKEND": "astep.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": Path(
+                os.environ.get("TEST_REPORTS_ROOT", tempfile.mkdtemp("-astep-reports"))
+            ),
+            "allow_overwrite": True,
+        },
+    },
 }

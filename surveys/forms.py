@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from astep.forms import submit_helper
 from astep.school_year import current_school_year, school_year_start
 from surveys.figures import FIGURES
-from surveys.models import Campaign, DepartementalSurvey
+from surveys.models import Campaign, DepartementalSurvey, ReportFormat
 from surveys.questionnaire import QUESTIONNAIRE_VERSION, figure_source
 
 
@@ -201,3 +202,17 @@ class CampaignForm(forms.ModelForm):
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] <= data["opens_on"]:
             self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
         return data
+
+
+class ReportRequestForm(forms.Form):
+    """The school year and format of a bilan to build; the scope is the person's."""
+
+    school_year = forms.ChoiceField(label=_("Année scolaire"))
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+
+    def __init__(self, *args, school_years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = [(year, year) for year in school_years]
+        self.fields["school_year"].initial = current_school_year()
+        self.helper = submit_helper(_("Construire le bilan"))
+        self.helper.form_action = reverse("surveys:report_create")

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -229,24 +230,53 @@ class Scope(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("En attente")
+    RUNNING = "running", _("En cours")
     READY = "ready", _("Prêt")
     FAILED = "failed", _("Échec")
 
 
+class ReportFormat(models.TextChoices):
+    CSV = "csv", _("CSV (tableur)")
+    XLSX = "xlsx", _("XLSX (Excel)")
+    PDF = "pdf", _("PDF (avec graphiques)")
+
+
+def reports_storage():
+    """The private storage of the bilans: outside the public media tree, no URL."""
+    return storages["reports"]
+
+
+def report_file_name(report: "Report", filename: str) -> str:
+    """One name per row, so that a rebuild overwrites the file instead of adding one."""
+    return f"{report.school_year}/bilan-{report.pk}.{report.format}"
+
+
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user) -> "ReportQuerySet":
-        """Reports `user` may download: national staff all, correspondents their own scope only."""
+        """Reports `user` may see and download.
+
+        National staff all; an academic correspondent their académie's and those of its
+        départements; a departmental correspondent their département's; nobody else any.
+        """
         if user.role == Role.NATIONAL:
             return self.all()
         if user.role == Role.ACADEMIC_CORRESPONDENT:
-            return self.filter(scope=Scope.ACADEMIE, academie_id=user.academie_id)
+            return self.filter(
+                Q(scope=Scope.ACADEMIE, academie_id=user.academie_id)
+                | Q(scope=Scope.DEPARTEMENT, departement__academie_id=user.academie_id)
+            )
         if user.role == Role.DEPARTMENTAL_CORRESPONDENT:
             return self.filter(scope=Scope.DEPARTEMENT, departement_id=user.departement_id)
         return self.none()
 
 
 class Report(models.Model):
-    """A bilan for a school year and a scope, built as CSV by a Celery task."""
+    """A bilan of a scope for a school year, in one format, built as a file by Celery.
+
+    Requested by someone (`requested_by`) or built every night (`nightly`, one row per
+    scope, territory, year and format, rebuilt in place). `queued_at` is empty while the
+    task is not handed to the broker (broker down): the sweeper queues it later.
+    """
 
     school_year = models.CharField(_("année scolaire"), max_length=9)
     scope = models.CharField(_("périmètre"), max_length=20, choices=Scope.choices)
@@ -256,21 +286,42 @@ class Report(models.Model):
     academie = models.ForeignKey(
         "territory.Academie", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    format = models.CharField(
+        _("format"), max_length=4, choices=ReportFormat.choices, default=ReportFormat.CSV
+    )
+    nightly = models.BooleanField(_("construit chaque nuit"), default=False)
     status = models.CharField(
         _("état"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
-    content = models.TextField(_("contenu CSV"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    file = models.FileField(
+        _("fichier"), storage=reports_storage, upload_to=report_file_name, blank=True
+    )
+    checksum = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    built_at = models.DateTimeField(_("construit le"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("confié au courtier le"), null=True, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    built_at = models.DateTimeField(_("généré le"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("demandeur prévenu le"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-requested_at"]
+        ordering = ["-requested_at", "-pk"]
         verbose_name = _("bilan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "departement", "academie", "school_year", "format"],
+                condition=Q(nightly=True),
+                nulls_distinct=False,
+                name="one_nightly_report_per_scope_year_and_format",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="report_sweep_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} {self.school_year} — {self.territory_name}"
@@ -285,10 +336,10 @@ class Report(models.Model):
 
     @property
     def filename(self) -> str:
-        """Download name, e.g. "bilan-astep-2025-2026-departement-035.csv"."""
+        """Download name, e.g. "bilan-astep-2025-2026-departement-035.xlsx"."""
         code = {
             Scope.DEPARTEMENT: getattr(self.departement, "code", ""),
             Scope.ACADEMIE: getattr(self.academie, "code", ""),
             Scope.NATIONAL: "france",
         }[self.scope]
-        return f"bilan-astep-{self.school_year}-{self.scope}-{code}.csv"
+        return f"bilan-astep-{self.school_year}-{self.scope}-{code}.{self.format}"

@@ -1,18 +1,26 @@
-"""The bilans as CSV: départements side by side, with académie and national totals."""
-
-import csv
-import io
+"""The tables and charts of the bilans: départements side by side, académie and national
+totals, and the evolution over the school years; rendered by `surveys.exports`."""
 
 from astep.territory.models import Departement
+from surveys import charts
+from surveys.exports import Table, tables_csv, tables_pdf, tables_xlsx
 from surveys.figures import (
     FIGURES,
     figures_by_departement,
+    figures_by_year,
     figures_sum,
     satisfaction_mean,
     territory_classes_by_departement,
 )
-from surveys.models import Report, Scope
+from surveys.models import Report, ReportFormat, Scope
 
+LEVEL, CODE_ACADEMIE, ACADEMIE, CODE_DEPARTEMENT, DEPARTEMENT = 0, 3, 4, 5, 6
+SATISFACTION = "Satisfaction moyenne (sur 5)"
+SHARES = [
+    "Part de cycle 3, définition avant 2016 (%)",
+    "Part de cycle 3 (%)",
+    "Part en éducation prioritaire (%)",
+]
 HEADINGS = [
     "Niveau",
     "Code région académique",
@@ -22,22 +30,20 @@ HEADINGS = [
     "Code département",
     "Département",
     *FIGURES.values(),
-    "Satisfaction moyenne (sur 5)",
-    "Part de cycle 3, définition avant 2016 (%)",
-    "Part de cycle 3 (%)",
-    "Part en éducation prioritaire (%)",
+    SATISFACTION,
+    *SHARES,
     "Classes du territoire (effectifs)",
     "Taux de couverture (%)",
 ]
 
 
 def report_rows(report: Report) -> list[list]:
-    """The rows of `report` below its headings.
+    """The rows of `report` below HEADINGS: text, numbers (int, float) or None (blank).
 
     A département row for every département of the scope (zeros where nothing happened),
     then one row per académie (academic and national reports) and one for France
-    (national report). Shares are percentages of accompanied classes, one decimal; the
-    mean satisfaction (1 to 5, two decimals) is blank without questionnaires.
+    (national report). Shares are percentages of accompanied classes, rounded to one
+    decimal; the mean satisfaction (1 to 5, two decimals) is blank without questionnaires.
     The coverage rate is the percentage of the territory's classes (see
     `territory_classes_by_departement`) that were accompanied. Both are blank for a
     département without effectifs for the school year, and for an académie or France
@@ -69,13 +75,78 @@ def report_rows(report: Report) -> list[list]:
     return rows
 
 
-def report_csv(report: Report) -> str:
-    """Render `report` as CSV text (`;`-separated, as French spreadsheets expect)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(HEADINGS)
-    writer.writerows(report_rows(report))
-    return out.getvalue()
+def report_tables(report: Report) -> list[Table]:
+    """The tables of `report`: the figures by territory; for the national report, also
+    the evolution of the national figures over every school year in the database."""
+    tables = [
+        Table(
+            title=f"{report.get_scope_display()} {report.school_year} — {report.territory_name}",
+            headings=HEADINGS,
+            rows=report_rows(report),
+        )
+    ]
+    if report.scope == Scope.NATIONAL:
+        tables.append(_evolution_table())
+    return tables
+
+
+def report_render(report: Report, tables: list[Table]) -> bytes:
+    """The file of `report` in its format, from `tables` (see `report_tables`)."""
+    if report.format == ReportFormat.CSV:
+        return tables_csv(tables)
+    if report.format == ReportFormat.XLSX:
+        return tables_xlsx(tables)
+    title = f"{report.get_scope_display()} ASTEP {report.school_year}"
+    return tables_pdf(
+        title=title,
+        subtitle=f"{report.territory_name} — Partenaires scientifiques pour la classe",
+        tables=tables,
+        charts=_charts(report, tables),
+    )
+
+
+def _evolution_table() -> Table:
+    """National figures per school year, oldest first."""
+    rows = []
+    for school_year, by_departement in figures_by_year().items():
+        figures = figures_sum(by_departement.values())
+        rows.append([school_year, *(_number(figures[key]) for key in FIGURES), *_derived(figures)])
+    headings = ["Année scolaire", *FIGURES.values(), SATISFACTION, *SHARES]
+    return Table(title="Évolution nationale par année scolaire", headings=headings, rows=rows)
+
+
+def _charts(report: Report, tables: list[Table]) -> list[str]:
+    """SVG charts: classes and shares per territory (académies for the national report),
+    and the evolution of the classes over the school years (national)."""
+    level = {Scope.NATIONAL: "Académie"}.get(report.scope, "Département")
+    name = ACADEMIE if level == "Académie" else DEPARTEMENT
+    rows = [row for row in tables[0].rows if row[LEVEL] == level]
+    labels = [row[name] for row in rows]
+    classes = HEADINGS.index("Classes accompagnées")
+    shares = {heading: HEADINGS.index(heading) for heading in SHARES[1:]}  # current cycles
+    drawn = [
+        charts.bar_chart(
+            title=f"Classes accompagnées par {level.lower()}",
+            labels=labels,
+            values=[row[classes] for row in rows],
+        ),
+        charts.grouped_bar_chart(
+            title="Part de cycle 3 et part en éducation prioritaire",
+            labels=labels,
+            series={h: [row[i] or 0 for row in rows] for h, i in shares.items()},
+            unit="%",
+        ),
+    ]
+    if report.scope == Scope.NATIONAL:
+        evolution = tables[1].rows
+        drawn.append(
+            charts.line_chart(
+                title="Classes accompagnées par année scolaire",
+                labels=[row[0] for row in evolution],
+                values=[row[1] for row in evolution],
+            )
+        )
+    return drawn
 
 
 def _total(pairs: list[tuple[dict, int | None]]) -> tuple[dict, int | None]:
@@ -96,22 +167,27 @@ def _row(level: str, academie, departement, figures: dict, territory_classes: in
         departement.code if departement else "",
         departement.name if departement else "",
         *(_number(figures[key]) for key in FIGURES),
-        _mean(satisfaction_mean(figures)),
-        _share(figures["classes_cycle_3_before_2016"], classes),
-        _share(figures["classes_cycle_3"], classes),
-        _share(figures["classes_rep"] + figures["classes_rep_plus"], classes),
-        "" if territory_classes is None else str(territory_classes),
+        *_derived(figures),
+        territory_classes,
         _share(classes, territory_classes or 0),
     ]
 
 
-def _number(value) -> str:
-    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+def _derived(figures: dict) -> list[float | None]:
+    """The mean satisfaction, then the SHARES, of one territory's figures."""
+    classes, mean = figures["classes"], satisfaction_mean(figures)
+    return [
+        None if mean is None else round(mean, 2),
+        _share(figures["classes_cycle_3_before_2016"], classes),
+        _share(figures["classes_cycle_3"], classes),
+        _share(figures["classes_rep"] + figures["classes_rep_plus"], classes),
+    ]
 
 
-def _mean(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+def _number(value: int | float) -> int | float:
+    """Hours add up floats: two decimals are enough and avoid 12.499999999."""
+    return round(value, 2) if isinstance(value, float) else value
 
 
-def _share(part: int, total: int) -> str:
-    return f"{100 * part / total:.1f}".replace(".", ",") if total else ""
+def _share(part: int, total: int) -> float | None:
+    return round(100 * part / total, 1) if total else None

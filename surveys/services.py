@@ -1,5 +1,5 @@
-"""Campaigns, departmental surveys and their review, and reports: the writes and what they
-trigger."""
+"""Campaigns, departmental surveys and their review: the writes and what they trigger
+(bilans: `bilans.py`)."""
 
 from datetime import date
 from decimal import Decimal
@@ -18,17 +18,12 @@ from surveys.models import (
     Campaign,
     CampaignReminder,
     DepartementalSurvey,
-    Report,
-    ReportStatus,
-    Scope,
     SurveyAction,
     SurveyCorrection,
     SurveyEvent,
     SurveyStatus,
 )
 from surveys.questionnaire import QUESTIONNAIRE_VERSION, REQUIRED_ANSWERS, consistency_errors
-from surveys.reports import report_csv
-from surveys.tasks import build_report
 
 
 class SurveyError(Exception):
@@ -304,45 +299,3 @@ def _academic_correspondents(survey: DepartementalSurvey) -> list[User]:
             is_active=True,
         )
     )
-
-
-def report_request(*, user: User, school_year: str) -> Report:
-    """Ask for the bilan of `user`'s scope for `school_year`; Celery builds it after commit.
-
-    National staff get the national report, an academic correspondent their académie's,
-    a departmental correspondent their département's. Raises ValueError for other roles.
-    """
-    scopes = {
-        Role.NATIONAL: {"scope": Scope.NATIONAL},
-        Role.ACADEMIC_CORRESPONDENT: {"scope": Scope.ACADEMIE, "academie_id": user.academie_id},
-        Role.DEPARTMENTAL_CORRESPONDENT: {
-            "scope": Scope.DEPARTEMENT,
-            "departement_id": user.departement_id,
-        },
-    }
-    if user.role not in scopes:
-        raise ValueError(f"role {user.role} has no report scope")
-    report = Report.objects.create(school_year=school_year, requested_by=user, **scopes[user.role])
-    build_report.delay_on_commit(report.pk)
-    return report
-
-
-@transaction.atomic
-def report_build(*, report_id: int) -> Report:
-    """Build the CSV of a report and e-mail the requester that it is ready.
-
-    Building again rewrites the same content from the database (idempotent).
-    """
-    report = Report.objects.select_for_update().get(pk=report_id)
-    report.content = report_csv(report)
-    report.status = ReportStatus.READY
-    report.built_at = timezone.now()
-    report.save()
-    if report.requested_by:
-        user_notify(
-            recipients=[report.requested_by],
-            subject=f"Votre {report.get_scope_display().lower()} {report.school_year} est prêt",
-            template="report_ready",
-            context={"report": report},
-        )
-    return report

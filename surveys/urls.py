@@ -11,5 +11,6 @@ urlpatterns = [
     path("campagnes/<int:pk>/suivi/", views.campaign_cockpit, name="campaign_cockpit"),
     path("bilans/", views.reports, name="reports"),
     path("bilans/nouveau/", views.report_create, name="report_create"),
+    path("bilans/<int:pk>/etat/", views.report_status, name="report_status"),
     path("bilans/<int:pk>/telecharger/", views.report_download, name="report_download"),
 ]

@@ -5,22 +5,30 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from astep.accounts.models import Role
 from astep.accounts.permissions import role_required
-from astep.school_year import current_school_year, school_year_start
+from astep.school_year import current_school_year
+from surveys.bilans import report_request, report_school_years
 from surveys.cockpit import STATES, cockpit
 from surveys.figures import FIGURES, territory_classes_by_departement
 from surveys.filters import SurveyFilter
-from surveys.forms import CampaignForm, ReopenForm, ReviewForm, SurveyForm
-from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
+from surveys.forms import CampaignForm, ReopenForm, ReportRequestForm, ReviewForm, SurveyForm
+from surveys.models import (
+    Campaign,
+    DepartementalSurvey,
+    Report,
+    ReportFormat,
+    ReportStatus,
+    SurveyStatus,
+)
 from surveys.questionnaire import figure_source
 from surveys.services import (
     SurveyError,
     campaign_open,
-    report_request,
     survey_open,
     survey_problems,
     survey_reopen,
@@ -30,6 +38,12 @@ from surveys.services import (
 )
 
 REPORT_ROLES = [Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT, Role.DEPARTMENTAL_CORRESPONDENT]
+REPORTS_PAGE_SIZE = 20
+REPORT_CONTENT_TYPES = {
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.PDF: "application/pdf",
+}
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
@@ -236,14 +250,15 @@ def campaign_cockpit(request, pk):
 
 @role_required(*REPORT_ROLES)
 def reports(request):
+    """The person's bilans, page by page, and the form to request one."""
+    visible = Report.objects.for_user(request.user).select_related("departement", "academie")
+    page = Paginator(visible, REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "surveys/reports.html",
         {
-            "reports": Report.objects.for_user(request.user).select_related(
-                "departement", "academie"
-            )[:50],
-            "school_year": current_school_year(),
+            "form": ReportRequestForm(school_years=report_school_years()),
+            "page_obj": page,
             "title": _("Bilans"),
         },
     )
@@ -252,12 +267,11 @@ def reports(request):
 @require_POST
 @role_required(*REPORT_ROLES)
 def report_create(request):
-    year = request.POST.get("school_year", "")
-    try:
-        school_year_start(year)
-    except ValueError:
-        year = current_school_year()
-    report_request(user=request.user, school_year=year)
+    form = ReportRequestForm(request.POST, school_years=report_school_years())
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une année scolaire et un format proposés."))
+        return redirect("surveys:reports")
+    report_request(user=request.user, **form.cleaned_data)
     messages.info(
         request, _("Le bilan est en préparation ; vous recevrez un e-mail quand il sera prêt.")
     )
@@ -265,10 +279,26 @@ def report_create(request):
 
 
 @role_required(*REPORT_ROLES)
+def report_status(request, pk):
+    """The state of a bilan as JSON, for the page that shows its progress."""
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "label": report.get_status_display(),
+            "progress": report.progress,
+            "ready": report.status == ReportStatus.READY,
+        }
+    )
+
+
+@role_required(*REPORT_ROLES)
 def report_download(request, pk):
     report = get_object_or_404(
-        Report.objects.for_user(request.user), pk=pk, status=ReportStatus.READY
+        Report.objects.for_user(request.user).exclude(file=""), pk=pk, status=ReportStatus.READY
     )
-    response = HttpResponse("\ufeff" + report.content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    # A bilan is a few megabytes at most: read whole, the file is closed before answering.
+    with report.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=REPORT_CONTENT_TYPES[report.format])
+    response["Content-Disposition"] = content_disposition_header(True, report.filename)
     return response

@@ -6,6 +6,7 @@ A user absent from a row's table must be refused: 403 (wrong role) or 404 (out o
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from astep.accounts.models import Role
@@ -75,7 +76,7 @@ def world(db):
             status="ready",
             departement=d35,
             academie=d35.academie,
-            content="a;b\n",
+            file=ContentFile(b"a;b\r\n", name="bilan.csv"),
         )
         for scope in Scope
     }
@@ -226,7 +227,7 @@ def test_each_view_serves_its_roles_and_scopes_and_refuses_the_others(
 @pytest.mark.parametrize(
     ("scope", "allowed"),
     [
-        (Scope.DEPARTEMENT, {"dept", "national"}),
+        (Scope.DEPARTEMENT, {"dept", "academic", "national"}),
         (Scope.ACADEMIE, {"academic", "national"}),
         (Scope.NATIONAL, {"national"}),
     ],

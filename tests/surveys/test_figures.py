@@ -262,9 +262,9 @@ def test_the_national_report_shows_the_known_figures_and_shares(known_year):
         return [row[column[h]] for h in headings]
 
     assert cells(ille, "Classes accompagnées", "Classes de cycle 3", "Heures de séance") == [
-        "40",
-        "24",
-        "485",
+        40,
+        24,
+        485,
     ]
     assert cells(
         ille,
@@ -272,11 +272,11 @@ def test_the_national_report_shows_the_known_figures_and_shares(known_year):
         "Part de cycle 3, définition avant 2016 (%)",
         "Part en éducation prioritaire (%)",
         "Satisfaction moyenne (sur 5)",
-    ) == ["60,0", "70,0", "22,5", "3,83"]
+    ) == [60.0, 70.0, 22.5, 3.83]
     assert cells(france, "Classes accompagnées", "Accompagnateurs", "Organismes partenaires") == [
-        "42",
-        "13",
-        "5",  # the Loire-Atlantique student's university is counted there too
+        42,
+        13,
+        5,  # the Loire-Atlantique student's university is counted there too
     ]
 
 

@@ -80,8 +80,8 @@ def test_the_coverage_rate_divides_accompanied_classes_by_the_elementary_ecoles_
 
     (ille_et_vilaine,) = rows
     assert ille_et_vilaine[6] == "Ille-et-Vilaine"
-    assert ille_et_vilaine[7] == "3"
-    assert ille_et_vilaine[TERRITORY:] == ["21", "14,3"]  # 3 / (12 + 9)
+    assert ille_et_vilaine[7] == 3
+    assert ille_et_vilaine[TERRITORY:] == [21, 14.3]  # 3 / (12 + 9)
 
 
 def test_the_rate_is_blank_where_the_effectifs_of_the_year_are_not_loaded():
@@ -92,12 +92,12 @@ def test_the_rate_is_blank_where_the_effectifs_of_the_year_are_not_loaded():
 
     rows = report_rows(Report(scope=Scope.NATIONAL, school_year=YEAR))
 
-    assert row_of(rows, "Département", "Ille-et-Vilaine")[TERRITORY:] == ["20", "5,0"]
-    assert row_of(rows, "Département", "Loire-Atlantique")[TERRITORY:] == ["", ""]
-    assert row_of(rows, "Département", "Finistère")[TERRITORY:] == ["", ""]
+    assert row_of(rows, "Département", "Ille-et-Vilaine")[TERRITORY:] == [20, 5.0]
+    assert row_of(rows, "Département", "Loire-Atlantique")[TERRITORY:] == [None, None]
+    assert row_of(rows, "Département", "Finistère")[TERRITORY:] == [None, None]
     # Rennes lacks the effectifs of three of its four départements: no partial total.
-    assert row_of(rows, "Académie", "Rennes")[TERRITORY:] == ["", ""]
-    assert row_of(rows, "France")[TERRITORY:] == ["", ""]
+    assert row_of(rows, "Académie", "Rennes")[TERRITORY:] == [None, None]
+    assert row_of(rows, "France")[TERRITORY:] == [None, None]
 
 
 def test_an_academie_with_the_effectifs_of_all_its_departements_gets_its_rate():
@@ -111,9 +111,9 @@ def test_an_academie_with_the_effectifs_of_all_its_departements_gets_its_rate():
     )
 
     rennes = row_of(rows, "Académie", "Rennes")
-    assert rennes[7] == "2"
-    assert rennes[TERRITORY:] == ["500", "0,4"]  # 2 / 500
-    assert row_of(rows, "Département", "Morbihan")[TERRITORY:] == ["50", "0,0"]
+    assert rennes[7] == 2
+    assert rennes[TERRITORY:] == [500, 0.4]  # 2 / 500
+    assert row_of(rows, "Département", "Morbihan")[TERRITORY:] == [50, 0.0]
 
 
 def national_report_queries() -> tuple[int, int]:

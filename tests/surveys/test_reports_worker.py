@@ -1,15 +1,26 @@
-"""Reports and e-mails built by a real Celery worker on the local Redis."""
+"""Reports and e-mails built by a real Celery worker on the local Redis, and on a private
+Redis stopped and restarted to show that a request made while the broker is down is built
+once it is back."""
+
+import shutil
+import socket
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
+from django.db import connections
+from django.urls import reverse
 
 from astep.accounts.models import Role
 from astep.accounts.services import user_notify
 from astep.modules.models import Module
+from astep.school_year import current_school_year
+from surveys.bilans import report_build, report_request, reports_sweep
 from surveys.models import Report, ReportStatus
-from surveys.services import report_request
 from tests.conftest import wait_for
-from tests.factories import RequestFactory, UserFactory, VolunteerProfileFactory
+from tests.factories import RequestFactory, UserFactory, VolunteerProfileFactory, departement
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -29,7 +40,8 @@ def test_a_worker_builds_the_national_report_and_emails_the_requester(celery_wor
     report = report_request(user=dgesco, school_year=accompaniment.school_class.school_year)
 
     assert wait_for(lambda: Report.objects.get(pk=report.pk).status == ReportStatus.READY)
-    lines = Report.objects.get(pk=report.pk).content.splitlines()
+    with Report.objects.get(pk=report.pk).file.open("rb") as stored:
+        lines = stored.read().decode("utf-8-sig").splitlines()
     france = next(line for line in lines if line.startswith("France;"))
     assert france.split(";")[7] == "1"  # classes accompanied
     assert wait_for(lambda: any(m.to == ["dgesco@example.test"] for m in mail.outbox))
@@ -44,3 +56,115 @@ def test_a_worker_sends_a_notification_email(celery_worker_on_redis):
         context={"report": Report(pk=1, scope="national", school_year="2025-2026")},
     )
     assert wait_for(lambda: [m.subject for m in mail.outbox] == ["[ASTEP] Essai"])
+
+
+PRIVATE_PORT = 6391
+
+
+def start_redis() -> subprocess.Popen:
+    """A throw-away redis-server on PRIVATE_PORT, no persistence; waits until it answers."""
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(PRIVATE_PORT),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", PRIVATE_PORT), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    pytest.fail("the private redis-server did not start")
+
+
+def stop_redis(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def private_broker():
+    """The Celery app pointed at a private Redis (started), with a worker on it.
+
+    Yields (app, server); the test may stop and start the server again (`server` is then
+    the new process, kept in a list). The app's broker and pools are restored after.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from astep.celery import app
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    servers = [start_redis()]
+    old_url = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{PRIVATE_PORT}/0"
+    app._pool, app.amqp._producer_pool = None, None  # forget connections to the old broker
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app, servers
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = old_url
+        app._pool, app.amqp._producer_pool = None, None
+        stop_redis(servers[-1])
+
+
+def test_a_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
+    client, private_broker
+):
+    app, servers = private_broker
+    correspondent = UserFactory(
+        role=Role.DEPARTMENTAL_CORRESPONDENT,
+        departement=departement("035"),
+        email="ien@example.test",
+    )
+    client.force_login(correspondent)
+    stop_redis(servers.pop())
+
+    started = time.monotonic()
+    response = client.post(
+        reverse("surveys:report_create"), {"school_year": current_school_year(), "format": "csv"}
+    )
+    answered_in = time.monotonic() - started
+
+    assert response.status_code == 302 and answered_in < 5
+    report = Report.objects.get()
+    assert (report.status, report.queued_at) == (ReportStatus.PENDING, None)
+    servers.append(start_redis())
+    assert wait_for(lambda: reports_sweep() == 1, timeout=30)
+    assert wait_for(lambda: Report.objects.get().status == ReportStatus.READY, timeout=60)
+    assert wait_for(lambda: len(mail.outbox) == 1, timeout=20)
+    assert reports_sweep() == 0  # built: nothing left to queue
+    time.sleep(1)  # a duplicate build or e-mail would show by now
+    assert Report.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["ien@example.test"]]
+
+
+def test_two_builds_of_one_report_at_once_give_one_build_and_one_email():
+    dgesco = UserFactory(role=Role.NATIONAL, email="dgesco@example.test")
+    report = Report.objects.create(
+        school_year=current_school_year(), scope="national", format="xlsx", requested_by=dgesco
+    )
+
+    def build(_):
+        try:
+            return report_build(report_id=report.pk)
+        finally:
+            connections.close_all()  # each thread has its own connection: give it back
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(build, range(2)))
+
+    assert sorted(result is None for result in results) == [False, True]
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.READY
+    assert [m.to for m in mail.outbox] == [["dgesco@example.test"]]

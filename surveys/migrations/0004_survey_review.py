@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0002_campaign_sessions_max_campaign_sessions_min_and_more'),
+        ('surveys', '0003_report_files'),
         ('territory', '0003_ecoleeffectif'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
