@@ -152,10 +152,11 @@ def survey_list(request):
     )
 
 
-@role_required(Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
+@role_required(Role.DEPARTMENTAL_CORRESPONDENT, Role.ACADEMIC_CORRESPONDENT, Role.NATIONAL)
 def survey_detail(request, pk):
-    """A département's survey as filed, its history, and the academic correspondent's
-    decision (validate or return with a comment); national staff may reopen a validated one."""
+    """A département's survey as filed and its history (the département's own correspondent
+    reads it too); the academic correspondent validates or returns it with a comment;
+    the academic correspondent or national staff may reopen a validated one."""
     survey = get_object_or_404(
         DepartementalSurvey.objects.for_user(request.user).select_related(
             "campaign", "departement__academie", "submitted_by"
@@ -174,7 +175,10 @@ def survey_detail(request, pk):
                 validate=data["decision"] == "validate",
                 comment=data["comment"],
             )
-    if survey.status == SurveyStatus.VALIDATED:
+    if (
+        survey.status == SurveyStatus.VALIDATED
+        and request.user.role != Role.DEPARTMENTAL_CORRESPONDENT
+    ):
         reopen = ReopenForm(request.POST or None)
         if reopen.is_valid():
             return _survey_step(

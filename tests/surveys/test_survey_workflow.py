@@ -243,7 +243,10 @@ def test_another_academie_or_departement_gets_404_and_other_roles_403(
 
     assert paris.get(detail).status_code == 404
     assert paris.post(detail, {"decision": "validate"}).status_code == 404
-    assert nantes.get(detail).status_code == 403
+    assert nantes.get(detail).status_code == 404
+    assert client.get(detail).status_code == 200  # Ille-et-Vilaine reads its own history
+    assert client.post(detail, {"decision": "validate"}).status_code == 200
+    assert DepartementalSurvey.objects.get(pk=survey.pk).status == SurveyStatus.SUBMITTED
     assert teacher.get(detail).status_code == 403
     assert teacher.get(reverse("surveys:survey")).status_code == 403
     assert survey.departement.name not in paris.get(reverse("surveys:survey_list")).content.decode()
