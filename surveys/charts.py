@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 BLUE, RED, GREY = "#000091", "#e1000f", "#666666"  # DSFR blue France, red Marianne
 
@@ -59,6 +60,7 @@ def _figure(title: str, count: int) -> tuple[Figure, object]:
     axes = figure.add_subplot()
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # no "0.2 class"
     return figure, axes
 
 

@@ -25,11 +25,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+# Figure columns per part of a table in the PDF: more would not fit across an A4 page.
+PDF_COLUMNS = 12
+
+
 @dataclass(frozen=True)
 class Table:
+    """`figures_from` is the first column of figures: the ones before say which territory
+    or year a row is about; in the PDF, the cells of `label_columns` name the row in every
+    part of a table too wide for the page."""
+
     title: str
     headings: Sequence[str]
     rows: Sequence[Sequence[Cell]]
+    figures_from: int = 1
+    label_columns: Sequence[int] = (0,)
 
 
 def neutralise(value: Cell) -> Cell:
@@ -101,17 +111,35 @@ def tables_pdf(
             "title": title,
             "subtitle": subtitle,
             "charts": [mark_safe(_inline_svg(svg)) for svg in charts],
-            "tables": [
-                {
-                    "title": table.title,
-                    "headings": table.headings,
-                    "rows": [[_french(cell) for cell in row] for row in table.rows],
-                }
-                for table in tables
-            ],
+            "tables": [part for table in tables for part in _pdf_parts(table)],
         },
     )
     return html_to_pdf(html)
+
+
+def _pdf_parts(table: Table) -> list[dict]:
+    """Cut `table` into parts of PDF_COLUMNS figure columns, each row named by its label
+    (its `label_columns` joined), so that no column falls off the page."""
+    labels = [
+        " · ".join(str(row[i]) for i in table.label_columns if row[i] not in ("", None))
+        for row in table.rows
+    ]
+    label_heading = " · ".join(table.headings[i] for i in table.label_columns)
+    columns = range(table.figures_from, len(table.headings))
+    parts = [columns[i : i + PDF_COLUMNS] for i in range(0, len(columns), PDF_COLUMNS)]
+    return [
+        {
+            "title": table.title
+            if number == 0
+            else f"{table.title} (suite {number + 1}/{len(parts)})",
+            "headings": [label_heading, *(table.headings[i] for i in part)],
+            "rows": [
+                [label, *(_french(row[i]) for i in part)]
+                for label, row in zip(labels, table.rows, strict=True)
+            ],
+        }
+        for number, part in enumerate(parts)
+    ]
 
 
 def _csv_cell(value: Cell) -> str:

@@ -14,7 +14,7 @@ from surveys.figures import (
 )
 from surveys.models import Report, ReportFormat, Scope
 
-LEVEL, CODE_ACADEMIE, ACADEMIE, CODE_DEPARTEMENT, DEPARTEMENT = 0, 3, 4, 5, 6
+LEVEL, CODE_ACADEMIE, ACADEMIE, CODE_DEPARTEMENT, DEPARTEMENT, FIGURES_FROM = 0, 3, 4, 5, 6, 7
 SATISFACTION = "Satisfaction moyenne (sur 5)"
 SHARES = [
     "Part de cycle 3, définition avant 2016 (%)",
@@ -83,6 +83,8 @@ def report_tables(report: Report) -> list[Table]:
             title=f"{report.get_scope_display()} {report.school_year} — {report.territory_name}",
             headings=HEADINGS,
             rows=report_rows(report),
+            figures_from=FIGURES_FROM,
+            label_columns=(LEVEL, ACADEMIE, DEPARTEMENT),
         )
     ]
     if report.scope == Scope.NATIONAL:
