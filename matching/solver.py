@@ -247,11 +247,12 @@ def _branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
         if not node.half:
             best = node
             continue
-        bound, drop, complete, costliest = _repair_bound(network, node)
+        bound, drop, complete, costliest, repaired = _repair_bound(network, node)
         if best is not None and bound >= best.cost:
             continue
-        repaired = network.solve(none=none | drop, full=full | complete)
-        flows += 1
+        if repaired is None or repaired.half or repaired.cost != bound:
+            repaired = network.solve(none=none | drop, full=full | complete)
+            flows += 1
         if repaired is not None and not repaired.half:
             if best is None or repaired.cost < best.cost:
                 best = repaired
@@ -340,11 +341,16 @@ class _Network:
         if graph.solve() != graph.OPTIMAL:
             return None
         flows = graph.flows(np.arange(len(self.tails), dtype=np.int32))
+        return self.flow(
+            flows, capacities, graph.optimal_cost() - sum(self.reward[r] for r in full)
+        )
+
+    def flow(self, flows, capacities, cost) -> "_Flow":
+        """The node of the search of these arrays (one entry per arc) and weighted cost."""
         chosen = np.flatnonzero(flows[self.first_arc : self.first_sink_arc])
         pairs = [(self.arcs[i].demand, self.arcs[i].supply) for i in chosen]
         served = flows[self.first_sink_arc : self.first_sink_arc + len(self.demands)]
         half = [d.id for d, units in zip(self.demands, served, strict=True) if 0 < units < d.need]
-        cost = graph.optimal_cost() - sum(self.reward[r] for r in full)
         return _Flow(pairs, cost, half, capacities, flows)
 
 
@@ -366,7 +372,9 @@ class _Flow:
 _CLIP = 2**48
 
 
-def _repair_bound(network: _Network, flow: _Flow) -> tuple[int, frozenset, frozenset, int]:
+def _repair_bound(
+    network: _Network, flow: _Flow
+) -> tuple[int, frozenset, frozenset, int, _Flow | None]:
     """A lower bound on the cost of every plan under `flow`'s node with nobody half served,
     the repair meant to reach it (requests to serve by nobody, requests to serve fully) and
     the half-served request costliest to repair.
@@ -403,7 +411,8 @@ def _repair_bound(network: _Network, flow: _Flow) -> tuple[int, frozenset, froze
     starts = np.where(out, np.where(binome[heads], binome_out, free_out), tails)
     keep = inner | (into & ~np.isin(tails, half)) | (out & ~np.isin(heads, half))
     graph = coo_array((reduced[keep], (starts[keep], ends[keep])), shape=(n + 4, n + 4)).tocsr()
-    ahead = np.minimum(dijkstra(graph, indices=[*half, free_out, binome_out]), _CLIP)
+    ahead, before = dijkstra(graph, indices=[*half, free_out, binome_out], return_predecessors=True)
+    ahead = np.minimum(ahead, _CLIP)
     behind = np.minimum(dijkstra(graph.T, indices=[*half, free_in, binome_in]), _CLIP)
     # Doubled from here, so that the halves stay integers.
     empty = tails[into & binome[tails]]  # binômes with nobody: X
@@ -436,9 +445,14 @@ def _repair_bound(network: _Network, flow: _Flow) -> tuple[int, frozenset, froze
     doubled, cover = _cheapest_cover(alone.astype(np.int64), together.astype(np.int64))
     none, served = set(), set()
     ids = [d.id for d in network.demands]
+    walks = []  # (row of `ahead`, target node), the cycles of a repair by shortest paths
     for group in cover:
         i, j = (*group, None)[:2]
         kind = int(np.argmin(options[i] if j is None else pair_options[:, i, j]))
+        if kind == 0:
+            walks.append((i, free_in) if j is None else (i, half[j]))
+        if kind == 1 and j is None:
+            walks.append((h, half[i]))
         if j is None:
             if kind == 2:
                 served.add(ids[empty[np.argmin(to_x[i] + second_in)] - 2])
@@ -447,6 +461,7 @@ def _repair_bound(network: _Network, flow: _Flow) -> tuple[int, frozenset, froze
             (none if kind in (0, 2) else served).add(flow.half[i])
         elif kind == 0:
             i, j = (i, j) if moves[i, j] <= moves[j, i] else (j, i)
+            walks[-1] = (i, half[j])
             none.add(flow.half[i])
             served.add(flow.half[j])
         elif kind == 1:
@@ -456,7 +471,35 @@ def _repair_bound(network: _Network, flow: _Flow) -> tuple[int, frozenset, froze
             none.add(ids[full[np.argmin(from_y[i] + from_y[j])] - 2])
             served.update((flow.half[i], flow.half[j]))
     costliest = flow.half[int(np.argmax(alone))]
-    return flow.cost + -(-doubled // 2), frozenset(none), frozenset(served), costliest
+    repaired = None
+    if len(walks) == len(cover):  # every repair a single cycle: apply them to the flow
+        arc_at = coo_array((np.flatnonzero(keep) + 1, (starts[keep], ends[keep])), graph.shape)
+        residual = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
+        sign = np.where(np.arange(len(residual)) < forward.sum(), 1, -1)
+        repaired = _walked(network, flow, walks, before, arc_at.tocsr(), residual, sign, half)
+    bound = flow.cost + -(-doubled // 2)
+    return bound, frozenset(none), frozenset(served), costliest, repaired
+
+
+def _walked(network, flow, walks, before, arc_at, residual, sign, half) -> "_Flow | None":
+    """`flow` changed along the cycles `walks` ((row of the Dijkstra from a half-served binôme
+    or from FREE_OUT, target: a half-served binôme or FREE_IN), each a shortest path closed
+    through the sink), or None when together they exceed a capacity."""
+    x = flow.flows.copy()
+    sink_arc = network.first_sink_arc - 2  # + node: a request's arc to the sink
+    for row, node in walks:
+        if row < len(half):
+            x[sink_arc + half[row]] -= 1  # the binôme gives its volunteer away
+        if node < network.nodes:
+            x[sink_arc + node] += 1  # the binôme gets a second one
+        while before[row, node] >= 0:
+            i = int(arc_at[before[row, node], node]) - 1
+            x[residual[i]] += sign[i]
+            node = before[row, node]
+    if (x < 0).any() or (x > flow.capacities).any():
+        return None
+    cost = flow.cost + int(network.costs @ (x - flow.flows))
+    return network.flow(x, flow.capacities, cost)
 
 
 def _potentials(tails, heads, costs, nodes: int) -> np.ndarray:
