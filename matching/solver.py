@@ -311,7 +311,9 @@ class _Network:
         self.costs = np.concatenate(
             [
                 np.zeros(n_s, np.int64),
-                np.fromiter((a.travel for a in arcs), np.int64, n_a),
+                np.fromiter(
+                    (TRAVEL_PER_DECIKM * a.decikm - a.preference for a in arcs), np.int64, n_a
+                ),
                 [-self.reward[d.id] // d.need for d in demands],
                 [0],
             ]
