@@ -224,3 +224,21 @@ def test_repairs_that_move_another_binome_still_give_the_optimal_plan(case):
 
     assert sorted(plan.pairs) == expected
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
+
+
+def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_optimal(
+    monkeypatch,
+):
+    monkeypatch.setattr(solver, "_COVER_LIMIT", 1)  # every pairing charged half to each
+    demands = [Demand(1, 2, 230), Demand(2, 2, 230), Demand(3, 2), Demand(4, 1, 104)]
+    demands += [Demand(5, 1, 3), Demand(6, 2, 104)]
+    supplies = [Supply(10), Supply(20, capacity=2), Supply(30), Supply(40, capacity=2)]
+    supplies += [Supply(50)]
+    arcs = [(1, 10, 70), (1, 30, 20), (2, 40, 10), (2, 50, 90), (3, 20, 80), (3, 30, 90)]
+    arcs += [(4, 30, 20), (4, 50, 40), (5, 10, 40), (6, 20, 30), (6, 30, 20)]
+    arcs = [Arc(*arc) for arc in arcs]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert sorted(plan.pairs) == [(2, 40), (2, 50), (4, 30), (5, 10)]
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
