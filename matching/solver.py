@@ -130,11 +130,14 @@ def evaluate(demands: list[Demand], arcs: list[Arc], pairs: list[tuple[int, int]
 def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Plan:
     """The optimal plan: a min-cost flow (OR-Tools) on each connected part of the graph.
 
-    The flow ignores "two or none", so it is a relaxation: when it leaves no request half
-    served its plan is optimal. Otherwise a small branch and bound on the half-served
-    requests (each branch serves one of them fully or not at all, each node a flow) finds
-    the optimum; past BRANCH_LIMIT flows, or when the weights would not fit in 64 bits,
-    that part goes to `solve_exact`'s integer program. Returns a `Plan`.
+    Binômes with fewer than two candidates are left out first. The flow ignores "two or
+    none", so it is a relaxation: when it leaves no request half served its plan is optimal.
+    Otherwise the half-served binômes are repaired by shortest cycles, and the repaired plan
+    is kept when it meets a lower bound proving it optimal (`_repair_bound`); failing that,
+    a branch and bound (each node a flow, pruned by the same bound) finds the optimum. Past
+    BRANCH_LIMIT flows, or when the weights would not fit in 64 bits, that part goes to
+    `solve_exact`'s integer program. Returns a `Plan` whose objective equals
+    `solve_exact`'s; docs/matching.md gives the model and the proof.
     """
     plan = Plan()
     for part in _components(demands, supplies, _without_lone_binomes(demands, arcs)):
@@ -225,9 +228,10 @@ def _branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
 
     Each node of the search is a flow where some binômes are served by nobody and some fully.
     When it leaves binômes half served, `_repair_bound` gives a lower bound for every plan under
-    that node and the repair meant to reach it; the repair is tried as one more flow, and if it
-    leaves nobody half served at the bound, the node is solved. Otherwise the node branches on
-    its costliest half-served binôme, the repair's side first (depth first, pruned by bounds).
+    that node and the repair meant to reach it, applied along shortest paths, else tried as one
+    more flow; if it leaves nobody half served at the bound, the node is solved. Otherwise the
+    node branches on its costliest half-served binôme, the repair's side first (depth first,
+    pruned by bounds).
     """
     weights = _weights(demands, supplies, arcs)
     if weights is None:
