@@ -494,6 +494,8 @@ def _walked(network, flow, walks, before, arc_at, residual, sign, half) -> "_Flo
     x = flow.flows.copy()
     sink_arc = network.first_sink_arc - 2  # + node: a request's arc to the sink
     for row, node in walks:
+        if before[row, node] < 0:
+            return None  # out of reach: its price was only a clipped bound
         if row < len(half):
             x[sink_arc + half[row]] -= 1  # the binôme gives its volunteer away
         if node < network.nodes:
