@@ -426,8 +426,11 @@ def _repair_bound(
     full = heads[out & binome[heads]]  # binômes served fully: Y
     q_y = 2 * reduced[out & binome[heads]]
     h = len(half)
-    second_in = r_x + np.minimum(2 * ahead[h, empty], ahead[h + 1, empty])
-    second_out = q_y + np.minimum(2 * behind[h, full], behind[h + 1, full])
+    # The second cycle at X comes from a single request or the free arc (charged whole), or
+    # from a binôme served fully (charged half, ends included: that binôme charges the other
+    # half); likewise at Y.
+    second_in = np.minimum(2 * ahead[h, empty] + r_x, ahead[h + 1, empty] + r_x / 2)
+    second_out = np.minimum(2 * behind[h, full] + q_y, behind[h + 1, full] + q_y / 2)
     to_x = 2 * ahead[:h, empty] + r_x  # b → X
     from_y = 2 * behind[:h, full] + q_y  # Y → b
     options = np.column_stack(
