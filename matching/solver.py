@@ -23,7 +23,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, vstack
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 # Headroom under 2**63: OR-Tools' cost scaling multiplies unit costs by about the number
 # of nodes, and totals must not overflow either.
@@ -130,14 +130,17 @@ def evaluate(demands: list[Demand], arcs: list[Arc], pairs: list[tuple[int, int]
 def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Plan:
     """The optimal plan: a min-cost flow (OR-Tools) on each connected part of the graph.
 
-    The flow ignores "two or none", so it is a relaxation: when it leaves no request half
-    served its plan is optimal. Otherwise a small branch and bound on the half-served
-    requests (each branch serves one of them fully or not at all, each node a flow) finds
-    the optimum; past BRANCH_LIMIT flows, or when the weights would not fit in 64 bits,
-    that part goes to `solve_exact`'s integer program. Returns a `Plan`.
+    Binômes with fewer than two candidates are left out first. The flow ignores "two or
+    none", so it is a relaxation: when it leaves no request half served its plan is optimal.
+    Otherwise the half-served binômes are repaired by shortest cycles, and the repaired plan
+    is kept when it meets a lower bound proving it optimal (`_repair_bound`); failing that,
+    a branch and bound (each node a flow, pruned by the same bound) finds the optimum. Past
+    BRANCH_LIMIT flows, or when the weights would not fit in 64 bits, that part goes to
+    `solve_exact`'s integer program. Returns a `Plan` whose objective equals
+    `solve_exact`'s; docs/matching.md gives the model and the proof.
     """
     plan = Plan()
-    for part in _components(demands, supplies, arcs):
+    for part in _components(demands, supplies, _without_lone_binomes(demands, arcs)):
         pairs = _branch_and_bound(*part)
         method = "flow"
         if pairs is None:
@@ -208,38 +211,60 @@ def _components(demands, supplies, arcs):
 BRANCH_LIMIT = 64  # flows per connected part before the integer program takes over
 
 
+def _without_lone_binomes(demands, arcs):
+    """The arcs left once those of requests with fewer candidates than their need are dropped:
+    a binôme with a single candidate can never be served, and in the flow it would only take a
+    volunteer's capacity for half a reward."""
+    candidates: dict[int, int] = defaultdict(int)
+    for arc in arcs:
+        candidates[arc.demand] += 1
+    need = {d.id: d.need for d in demands}
+    return [a for a in arcs if candidates[a.demand] >= need[a.demand]]
+
+
 def _branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
-    """The optimal pairs of one part by flows, branching on half-served requests (depth
-    first, pruned by the relaxation's cost). None when the weights do not fit in 64 bits or
-    the search passes BRANCH_LIMIT flows."""
+    """The optimal pairs of one part by flows; None when the weights do not fit in 64 bits or
+    the search passes BRANCH_LIMIT flows.
+
+    Each node of the search is a flow where some binômes are served by nobody and some fully.
+    When it leaves binômes half served, `_repair_bound` gives a lower bound for every plan under
+    that node and the repair meant to reach it, applied along shortest paths, else tried as one
+    more flow; if it leaves nobody half served at the bound, the node is solved. Otherwise the
+    node branches on its costliest half-served binôme, the repair's side first (depth first,
+    pruned by bounds).
+    """
     weights = _weights(demands, supplies, arcs)
     if weights is None:
         return None
     network = _Network(demands, supplies, arcs, weights)
-    best, best_cost = None, None
+    best: _Flow | None = None
+    flows = 0
     stack = [(frozenset(), frozenset())]  # (requests served by none, served fully)
-    for _ in range(BRANCH_LIMIT):
-        if not stack:
-            return best
+    while stack:
         none, full = stack.pop()
-        solved = network.solve(none=none, full=full)
-        if solved is None or (best_cost is not None and solved[1] >= best_cost):
+        if flows + 2 > BRANCH_LIMIT:
+            return None
+        node = network.solve(none=none, full=full)
+        flows += 1
+        if node is None or (best is not None and node.cost >= best.cost):
             continue  # infeasible, or no better than a plan already found
-        pairs, cost = solved
-        half = _half_served(demands, pairs)
-        if half is None:
-            best, best_cost = pairs, cost
-        else:
-            stack += [(none | {half}, full), (none, full | {half})]
-    return best if not stack else None
-
-
-def _half_served(demands, pairs) -> int | None:
-    """A request given fewer accompanists than it needs but not none, or None."""
-    count: dict[int, int] = defaultdict(int)
-    for demand, _ in pairs:
-        count[demand] += 1
-    return next((d.id for d in demands if 0 < count[d.id] < d.need), None)
+        if not node.half:
+            best = node
+            continue
+        bound, drop, complete, costliest, repaired = _repair_bound(network, node)
+        if best is not None and bound >= best.cost:
+            continue
+        if repaired is None or repaired.half or repaired.cost != bound:
+            repaired = network.solve(none=none | drop, full=full | complete)
+            flows += 1
+        if repaired is not None and not repaired.half:
+            if best is None or repaired.cost < best.cost:
+                best = repaired
+            if repaired.cost == bound:
+                continue  # the bound proves the repair optimal under this node
+        branches = [(none | {costliest}, full), (none, full | {costliest})]
+        stack += branches[::-1] if costliest in drop else branches
+    return best.pairs if best is not None else None
 
 
 def _weights(demands, supplies, arcs) -> tuple[int, int] | None:
@@ -290,17 +315,21 @@ class _Network:
         self.costs = np.concatenate(
             [
                 np.zeros(n_s, np.int64),
-                np.fromiter((a.travel for a in arcs), np.int64, n_a),
+                np.fromiter(
+                    (TRAVEL_PER_DECIKM * a.decikm - a.preference for a in arcs), np.int64, n_a
+                ),
                 [-self.reward[d.id] // d.need for d in demands],
                 [0],
             ]
         ).astype(np.int64)
         self.first_arc, self.first_sink_arc = n_s, n_s + n_a
+        self.binome = np.zeros(self.nodes, dtype=bool)
+        self.binome[2 : 2 + n_d] = [d.need == 2 for d in demands]
 
-    def solve(self, *, none=frozenset(), full=frozenset()):
-        """Pairs and cost of the min-cost flow where the requests in `none` get nobody and
-        those in `full` absorb their whole need (their reward then counts as a constant);
-        None when infeasible."""
+    def solve(self, *, none=frozenset(), full=frozenset()) -> "_Flow | None":
+        """The min-cost flow where the requests in `none` get nobody and those in `full`
+        absorb their whole need (their reward then counts as a constant); None when
+        infeasible."""
         capacities = self.capacities.copy()
         supply = np.zeros(self.nodes, dtype=np.int64)
         if none:
@@ -317,9 +346,232 @@ class _Network:
         graph.set_nodes_supplies(np.arange(self.nodes, dtype=np.int32), supply)
         if graph.solve() != graph.OPTIMAL:
             return None
-        flows = graph.flows(np.arange(self.first_arc, self.first_sink_arc, dtype=np.int32))
-        pairs = [(self.arcs[i].demand, self.arcs[i].supply) for i in np.flatnonzero(flows)]
-        return pairs, graph.optimal_cost() - sum(self.reward[r] for r in full)
+        flows = graph.flows(np.arange(len(self.tails), dtype=np.int32))
+        return self.flow(
+            flows, capacities, graph.optimal_cost() - sum(self.reward[r] for r in full)
+        )
+
+    def flow(self, flows, capacities, cost) -> "_Flow":
+        """The node of the search of these arrays (one entry per arc) and weighted cost."""
+        chosen = np.flatnonzero(flows[self.first_arc : self.first_sink_arc])
+        pairs = [(self.arcs[i].demand, self.arcs[i].supply) for i in chosen]
+        served = flows[self.first_sink_arc : self.first_sink_arc + len(self.demands)]
+        half = [d.id for d, units in zip(self.demands, served, strict=True) if 0 < units < d.need]
+        return _Flow(pairs, cost, half, capacities, flows)
+
+
+@dataclass
+class _Flow:
+    """One node of the search: its pairs, its cost (weighted, lower is better), the ids of the
+    requests half served, and the capacities and flows of every arc of the network."""
+
+    pairs: list[tuple[int, int]]
+    cost: int
+    half: list[int]
+    capacities: np.ndarray
+    flows: np.ndarray
+
+
+# Distances go through float64 in scipy's Dijkstra, exact for integers below 2**53. Reduced
+# costs and distances are clipped to this, which keeps a lower bound a lower bound, so that
+# sums of a few of them, doubled, stay exact.
+_CLIP = 2**48
+
+
+def _repair_bound(
+    network: _Network, flow: _Flow
+) -> tuple[int, frozenset, frozenset, int, _Flow | None]:
+    """A lower bound on the cost of every plan under `flow`'s node with nobody half served,
+    the repair meant to reach it (requests to serve by nobody, requests to serve fully) and
+    the half-served request costliest to repair.
+
+    With optimal potentials, any other flow g costs cost(f) + Σ |reduced cost| × |g − f| over
+    the arcs, and g − f splits into cycles of the residual network, each through the sink
+    once, each of nonnegative reduced cost (Ahuja, Magnanti and Orlin, Network Flows, ch. 9).
+    Each half-served binôme needs one cycle through its sink arc: towards another request (it
+    loses its volunteer) or from one (it gets a second). A cycle repairs at most two of them;
+    one ending at a binôme with nobody, or starting at a binôme served fully, needs a second
+    cycle there, whose cost is charged to it (half when that cycle joins two binômes, so
+    that no cycle is counted twice). The cheapest cover of the half-served binômes by these
+    repairs, priced by shortest paths (Dijkstra on reduced costs), is the bound.
+    """
+    x, capacities = flow.flows, flow.capacities
+    forward, backward = x < capacities, x > 0
+    tails = np.concatenate([network.tails[forward], network.heads[backward]])
+    heads = np.concatenate([network.heads[forward], network.tails[backward]])
+    costs = np.concatenate([network.costs[forward], -network.costs[backward]])
+    potential = _potentials(tails, heads, costs, network.nodes)
+    reduced = np.minimum(costs + potential[tails] - potential[heads], _CLIP).astype(float)
+    half = np.array([2 + network.d_index[r] for r in flow.half])
+    # The sink (node 1) is split so that no path crosses it: arcs into it go to FREE_IN (from
+    # a single request or the free arc) or BINOME_IN (from a binôme with nobody), arcs out of
+    # it leave FREE_OUT or BINOME_OUT (towards a binôme served fully). The half-served
+    # binômes' own sink arcs are left out: the cycles start and end there.
+    n = network.nodes
+    free_in, binome_in, free_out, binome_out = n, n + 1, n + 2, n + 3
+    binome = network.binome.copy()
+    binome[half] = False
+    into, out = heads == 1, tails == 1
+    inner = ~(into | out)
+    ends = np.where(into, np.where(binome[tails], binome_in, free_in), heads)
+    starts = np.where(out, np.where(binome[heads], binome_out, free_out), tails)
+    keep = inner | (into & ~np.isin(tails, half)) | (out & ~np.isin(heads, half))
+    graph = coo_array((reduced[keep], (starts[keep], ends[keep])), shape=(n + 4, n + 4)).tocsr()
+    ahead, before = dijkstra(graph, indices=[*half, free_out, binome_out], return_predecessors=True)
+    ahead = np.minimum(ahead, _CLIP)
+    behind = np.minimum(dijkstra(graph.T, indices=[*half, free_in, binome_in]), _CLIP)
+    # Doubled from here, so that the halves stay integers.
+    empty = tails[into & binome[tails]]  # binômes with nobody: X
+    r_x = 2 * reduced[into & binome[tails]]  # their sink arc
+    full = heads[out & binome[heads]]  # binômes served fully: Y
+    q_y = 2 * reduced[out & binome[heads]]
+    h = len(half)
+    # The second cycle at X comes from a single request or the free arc (charged whole), or
+    # from a binôme served fully (charged half, ends included: that binôme charges the other
+    # half); likewise at Y.
+    second_in = np.minimum(2 * ahead[h, empty] + r_x, ahead[h + 1, empty] + r_x / 2)
+    second_out = np.minimum(2 * behind[h, full] + q_y, behind[h + 1, full] + q_y / 2)
+    to_x = 2 * ahead[:h, empty] + r_x  # b → X
+    from_y = 2 * behind[:h, full] + q_y  # Y → b
+    options = np.column_stack(
+        [
+            2 * ahead[:h, free_in],  # b's volunteer goes to a single request, or rests
+            2 * ahead[h, half],  # b gets a second volunteer from one
+            (to_x + second_in).min(axis=1, initial=np.inf),  # ... goes to a binôme X
+            (from_y + second_out).min(axis=1, initial=np.inf),  # ... comes from a binôme Y
+        ]
+    )
+    moves = 2 * ahead[:h, half]  # b_i's volunteer goes to b_j
+    pair_options = np.stack(
+        [
+            np.minimum(moves, moves.T),
+            (to_x[:, None, :] + to_x[None, :, :]).min(axis=2, initial=np.inf),
+            (from_y[:, None, :] + from_y[None, :, :]).min(axis=2, initial=np.inf),
+        ]
+    )
+    alone = options.min(axis=1)
+    together = pair_options.min(axis=0)
+    doubled, cover = _cheapest_cover(alone.astype(np.int64), together.astype(np.int64))
+    none, served = set(), set()
+    ids = [d.id for d in network.demands]
+    walks = []  # (row of `ahead`, target node), the cycles of a repair by shortest paths
+    for group in cover:
+        i, j = (*group, None)[:2]
+        kind = int(np.argmin(options[i] if j is None else pair_options[:, i, j]))
+        if kind == 0:
+            walks.append((i, free_in) if j is None else (i, half[j]))
+        if kind == 1 and j is None:
+            walks.append((h, half[i]))
+        if j is None:
+            if kind == 2:
+                served.add(ids[empty[np.argmin(to_x[i] + second_in)] - 2])
+            if kind == 3:
+                none.add(ids[full[np.argmin(from_y[i] + second_out)] - 2])
+            (none if kind in (0, 2) else served).add(flow.half[i])
+        elif kind == 0:
+            i, j = (i, j) if moves[i, j] <= moves[j, i] else (j, i)
+            walks[-1] = (i, half[j])
+            none.add(flow.half[i])
+            served.add(flow.half[j])
+        elif kind == 1:
+            served.add(ids[empty[np.argmin(to_x[i] + to_x[j])] - 2])
+            none.update((flow.half[i], flow.half[j]))
+        else:
+            none.add(ids[full[np.argmin(from_y[i] + from_y[j])] - 2])
+            served.update((flow.half[i], flow.half[j]))
+    costliest = flow.half[int(np.argmax(alone))]
+    repaired = None
+    if len(walks) == len(cover):  # every repair a single cycle: apply them to the flow
+        arc_at = coo_array((np.flatnonzero(keep) + 1, (starts[keep], ends[keep])), graph.shape)
+        residual = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
+        sign = np.where(np.arange(len(residual)) < forward.sum(), 1, -1)
+        repaired = _walked(network, flow, walks, before, arc_at.tocsr(), residual, sign, half)
+    bound = flow.cost + -(-doubled // 2)
+    return bound, frozenset(none), frozenset(served), costliest, repaired
+
+
+def _walked(network, flow, walks, before, arc_at, residual, sign, half) -> "_Flow | None":
+    """`flow` changed along the cycles `walks` ((row of the Dijkstra from a half-served binôme
+    or from FREE_OUT, target: a half-served binôme or FREE_IN), each a shortest path closed
+    through the sink), or None when together they exceed a capacity."""
+    x = flow.flows.copy()
+    sink_arc = network.first_sink_arc - 2  # + node: a request's arc to the sink
+    for row, node in walks:
+        if before[row, node] < 0:
+            return None  # out of reach: its price was only a clipped bound
+        if row < len(half):
+            x[sink_arc + half[row]] -= 1  # the binôme gives its volunteer away
+        if node < network.nodes:
+            x[sink_arc + node] += 1  # the binôme gets a second one
+        while before[row, node] >= 0:
+            i = int(arc_at[before[row, node], node]) - 1
+            x[residual[i]] += sign[i]
+            node = before[row, node]
+    if (x < 0).any() or (x > flow.capacities).any():
+        return None
+    cost = flow.cost + int(network.costs @ (x - flow.flows))
+    return network.flow(x, flow.capacities, cost)
+
+
+def _potentials(tails, heads, costs, nodes: int) -> np.ndarray:
+    """Shortest distances from a virtual root joined to every node at cost 0 (Bellman-Ford,
+    vectorised): potentials making every reduced cost ≥ 0 on a residual network without
+    negative cycle, which an optimal flow's is. Integers, one per node."""
+    potential = np.zeros(nodes, dtype=np.int64)
+    for _ in range(nodes + 1):
+        relaxed = potential.copy()
+        np.minimum.at(relaxed, heads, potential[tails] + costs)
+        if np.array_equal(relaxed, potential):
+            return potential
+        potential = relaxed
+    raise RuntimeError("negative cycle in the residual network of an optimal flow")
+
+
+# Half-served binômes a cycle can repair together are solved by enumeration up to this many.
+_COVER_LIMIT = 14
+
+
+def _cheapest_cover(alone: np.ndarray, together: np.ndarray) -> tuple[int, list[tuple]]:
+    """The cheapest way to repair every half-served binôme, each alone (`alone[i]`) or with
+    another one (`together[i, j]`, symmetric): its cost and its groups of indices.
+
+    Groups that could pair up are enumerated exactly when there are at most `_COVER_LIMIT` of
+    them; beyond, each binôme is charged half its cheapest pairing, a weaker but valid bound,
+    and the repair treats them alone.
+    """
+    count = len(alone)
+    useful = together < alone[:, None] + alone[None, :]
+    np.fill_diagonal(useful, False)
+    _, labels = connected_components(coo_array(useful.astype(int)), directed=False)
+    total, cover = 0, []
+    for label in np.unique(labels):
+        members = [int(i) for i in np.flatnonzero(labels == label)]
+        if len(members) > _COVER_LIMIT:
+            halves = np.where(useful, together, np.inf)[members].min(axis=1) // 2
+            total += int(np.minimum(alone[members], halves).sum())
+            cover += [(i,) for i in members]
+            continue
+        cost, groups = _cover(tuple(members), alone, together, {})
+        total += cost
+        cover += groups
+    assert count == sum(len(g) for g in cover)
+    return total, cover
+
+
+def _cover(members: tuple, alone, together, memo: dict) -> tuple[int, list[tuple]]:
+    """The cheapest cover of `members` (indices) by singles and pairs, by enumeration."""
+    if not members:
+        return 0, []
+    if members not in memo:
+        first, rest = members[0], members[1:]
+        cost, groups = _cover(rest, alone, together, memo)
+        best = (int(alone[first]) + cost, [(first,), *groups])
+        for k, other in enumerate(rest):
+            cost, groups = _cover(rest[:k] + rest[k + 1 :], alone, together, memo)
+            if int(together[first, other]) + cost < best[0]:
+                best = (int(together[first, other]) + cost, [(first, other), *groups])
+        memo[members] = best
+    return memo[members]
 
 
 def _milp(demands, supplies, arcs) -> list[tuple[int, int]]:

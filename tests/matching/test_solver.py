@@ -1,9 +1,11 @@
 """The solver on small hand-made instances (no database): optimal where greedy is not."""
 
 import random
+from collections import Counter
 
 import pytest
 
+from matching import solver
 from matching.solver import (
     Arc,
     Demand,
@@ -101,3 +103,151 @@ def test_the_plan_is_as_good_as_the_exact_solver_and_never_worse_than_greedy(see
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
     assert plan.objective >= solve_greedy(demands, supplies, arcs).objective
     assert plan.objective > Objective()
+
+
+def test_a_rep_plus_binome_takes_a_volunteer_from_an_ordinary_request():
+    # The flow alone would give the binôme Anna and leave Bruno to request 2: half a binôme.
+    # Serving either request is one request served; the REP+ binôme has the higher priority.
+    demands = [Demand(1, need=2, priority=230), Demand(2, priority=0)]
+    supplies = [Supply(10), Supply(20)]
+    arcs = [Arc(1, 10, 60), Arc(1, 20, 70), Arc(2, 20, 20)]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert sorted(plan.pairs) == [(1, 10), (1, 20)]
+    assert plan.methods == {"flow": 1}  # proven optimal without the integer program
+
+
+def test_three_binomes_competing_for_two_volunteers_get_the_right_one_served():
+    # Every binôme is reachable by both volunteers; only one can be served, the REP one
+    # with the shortest trips (binôme 5: 3 + 3 km, binôme 4: 8 + 1 km).
+    demands = [Demand(3, 2, 3), Demand(4, 2, 104), Demand(5, 2, 104), Demand(6), Demand(8, 1, 104)]
+    supplies = [Supply(10, capacity=2), Supply(20)]
+    arcs = [
+        *(Arc(3, 10, 80), Arc(3, 20, 50), Arc(4, 10, 80), Arc(4, 20, 10)),
+        *(Arc(5, 10, 30), Arc(5, 20, 30), Arc(6, 20, 40), Arc(8, 20, 90)),
+    ]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert sorted(plan.pairs) == [(5, 10), (5, 20)]
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert plan.methods == {"flow": 1}
+
+
+def test_past_the_branch_limit_the_integer_program_gives_the_same_plan(monkeypatch):
+    demands = [Demand(3, 2, 3), Demand(4, 2, 104), Demand(5, 2, 104), Demand(6), Demand(8, 1, 104)]
+    supplies = [Supply(10, capacity=2), Supply(20)]
+    arcs = [
+        *(Arc(3, 10, 80), Arc(3, 20, 50), Arc(4, 10, 80), Arc(4, 20, 10)),
+        *(Arc(5, 10, 30), Arc(5, 20, 30), Arc(6, 20, 40), Arc(8, 20, 90)),
+    ]
+    monkeypatch.setattr(solver, "BRANCH_LIMIT", 2)  # the root flow and its repair
+
+    plan = solve(demands, supplies, arcs)
+
+    assert plan.methods == {"milp": 1}
+    assert sorted(plan.pairs) == [(5, 10), (5, 20)]
+
+
+def test_a_binome_with_a_single_candidate_is_left_out_before_solving():
+    # Binôme 1 (REP+) has Anna only: she goes to binôme 2, waiting longer than request 3.
+    demands = [Demand(1, need=2, priority=230), Demand(2, need=2, priority=3), Demand(3)]
+    arcs = [Arc(1, 10, 10), Arc(2, 10, 30), Arc(2, 20, 30), Arc(3, 20, 50)]
+
+    kept = solver._without_lone_binomes(demands, arcs)
+
+    assert kept == arcs[1:]
+    plan = solve(demands, [Supply(10), Supply(20)], arcs)
+    assert sorted(plan.pairs) == [(2, 10), (2, 20)]
+
+
+def _random_instance(rng):
+    """Up to 30 requests (binômes 20 to 80 % of them) and 30 volunteers, sparse arcs."""
+    binomes = rng.choice([0.2, 0.5, 0.8])
+    demands = [
+        Demand(d, need=2 if rng.random() < binomes else 1, priority=rng.choice([0, 3, 104, 230]))
+        for d in range(rng.randint(3, 30))
+    ]
+    supplies = [Supply(100 + s, capacity=rng.randint(1, 3)) for s in range(rng.randint(3, 30))]
+    density = rng.choice([0.05, 0.1, 0.2])
+    arcs = [
+        Arc(d.id, s.id, rng.randint(0, 60), rng.randint(0, 2))
+        for d in demands
+        for s in supplies
+        if rng.random() < density
+    ]
+    return demands, supplies, arcs
+
+
+def test_on_200_random_instances_with_binomes_the_plan_is_optimal_and_two_or_none():
+    rng = random.Random(2024)
+    for _ in range(200):
+        demands, supplies, arcs = _random_instance(rng)
+
+        plan = solve(demands, supplies, arcs)
+
+        assert plan.objective == solve_exact(demands, supplies, arcs).objective
+        given = Counter(demand for demand, _ in plan.pairs)
+        assert all(given[d.id] in (0, d.need) for d in demands)
+        taken = Counter(supply for _, supply in plan.pairs)
+        assert all(taken[s.id] <= s.capacity for s in supplies)
+
+
+BINOME_CHAINS = {
+    # Repairing one half-served binôme empties or fills another binôme: the bound must
+    # charge that second move, or it would prove a worse plan optimal.
+    "a binôme gives up its volunteers": (
+        [Demand(2, 2, 104), Demand(3, 1, 3), Demand(5, 2), Demand(6, 2, 3), Demand(7, 2, 104)],
+        [Supply(10), Supply(20, capacity=2), Supply(30)],
+        [(2, 10, 70), (2, 20, 10), (3, 20, 30), (5, 10, 10), (6, 30, 70), (7, 10, 70)]
+        + [(7, 30, 60)],
+        [(2, 10), (2, 20), (3, 20)],
+    ),
+    "an empty binôme is filled": (
+        [Demand(1), Demand(2, 2, 104), Demand(3, 1, 230), Demand(4, 2, 104), Demand(5, 1, 104)]
+        + [Demand(7, 2, 104), Demand(8, 2, 104)],
+        [Supply(10), Supply(20, capacity=2), Supply(30)],
+        [(1, 20, 60), (2, 30, 20), (3, 10, 60), (3, 20, 70), (4, 30, 30), (5, 20, 50)]
+        + [(7, 10, 70), (7, 30, 50), (8, 20, 10), (8, 30, 80)],
+        [(3, 10), (5, 20), (8, 20), (8, 30)],
+    ),
+    "a binôme fills another one through a third": (
+        [Demand(1, 2), Demand(3, 2, 230), Demand(4, 1, 230), Demand(5, 2, 230), Demand(6, 2, 230)]
+        + [Demand(7, 2, 3), Demand(8, 2, 3), Demand(9, 2, 230), Demand(12, 2)],
+        [Supply(10), Supply(20, capacity=2), Supply(30, capacity=2), Supply(40), Supply(50)],
+        [(1, 10, 90), (1, 30, 40), (3, 30, 70), (3, 40, 20), (4, 40, 70), (5, 40, 60)]
+        + [(6, 50, 50), (7, 20, 10), (7, 50, 40), (8, 10, 70), (8, 20, 70), (8, 40, 70)]
+        + [(8, 50, 10), (9, 20, 50), (9, 30, 20), (12, 30, 40)],
+        [(1, 10), (1, 30), (4, 40), (7, 20), (7, 50), (9, 20), (9, 30)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BINOME_CHAINS)
+def test_repairs_that_move_another_binome_still_give_the_optimal_plan(case):
+    demands, supplies, arcs, expected = BINOME_CHAINS[case]
+    arcs = [Arc(*arc) for arc in arcs]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert sorted(plan.pairs) == expected
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+
+
+def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_optimal(
+    monkeypatch,
+):
+    monkeypatch.setattr(solver, "_COVER_LIMIT", 1)  # every pairing charged half to each
+    demands = [Demand(1, 2, 230), Demand(2, 2, 230), Demand(3, 2), Demand(4, 1, 104)]
+    demands += [Demand(5, 1, 3), Demand(6, 2, 104)]
+    supplies = [Supply(10), Supply(20, capacity=2), Supply(30), Supply(40, capacity=2)]
+    supplies += [Supply(50)]
+    arcs = [(1, 10, 70), (1, 30, 20), (2, 40, 10), (2, 50, 90), (3, 20, 80), (3, 30, 90)]
+    arcs += [(4, 30, 20), (4, 50, 40), (5, 10, 40), (6, 20, 30), (6, 30, 20)]
+    arcs = [Arc(*arc) for arc in arcs]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert sorted(plan.pairs) == [(2, 40), (2, 50), (4, 30), (5, 10)]
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
