@@ -82,8 +82,10 @@ def survey_open(*, campaign: Campaign, departement: Departement) -> Departementa
         counts = figures_by_departement(
             school_year=campaign.school_year, departement_ids=[departement.pk]
         )
-        survey.figures = counts.get(departement.pk, figures_sum([]))
-        survey.save(update_fields=["figures"])
+        figures = counts.get(departement.pk, figures_sum([]))
+        if figures != survey.figures:  # the page and its autosave open it often: write on change
+            survey.figures = figures
+            survey.save(update_fields=["figures"])
     return survey
 
 
