@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "widget_tweaks",
     "django_filters",
@@ -128,6 +130,37 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "astep.accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASTEP] "
+
+# ProConnect, the state agents' OpenID Connect: a login for teachers and staff, through
+# allauth's openid_connect provider (astep/accounts/proconnect/). Without a client id, no
+# ProConnect app exists and the login page shows no button. A new account arriving by
+# ProConnect is a teacher (the model's default role); staff roles stay granted by an
+# administrator, and an account the administrator opened is found by its e-mail address
+# (ProConnect hands out verified professional addresses only).
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "astep.accounts.proconnect.provider.ProConnectProvider",
+        "APPS": [
+            {
+                "provider_id": "proconnect",
+                "name": "ProConnect",
+                "client_id": PROCONNECT_CLIENT_ID,
+                "secret": os.environ.get("PROCONNECT_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": os.environ.get(
+                        "PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2"
+                    ),
+                },
+            }
+        ]
+        if PROCONNECT_CLIENT_ID
+        else [],
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -33,3 +33,8 @@ STORAGES = {
         },
     },
 }
+
+# A real OpenID provider (django-oidc-provider) that the ProConnect login tests reach over
+# HTTP on the live server (tests/proconnect/): test settings only, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "oidc_provider"]  # noqa: F405
+OIDC_EXTRA_SCOPE_CLAIMS = "tests.proconnect.idp.ProConnectScopeClaims"

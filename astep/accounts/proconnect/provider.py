@@ -1,0 +1,73 @@
+"""The ProConnect provider: allauth's openid_connect, with ProConnect's scopes and claims."""
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.openid_connect.provider import (
+    OpenIDConnectProvider,
+    _pick_data,
+)
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+
+from astep.accounts.proconnect.userinfo import userinfo_decode
+
+# The claims the portal needs, as ProConnect names its scopes (no "profile" scope there).
+SCOPES = ["openid", "given_name", "usual_name", "email", "uid", "siret", "idp_id"]
+
+
+class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
+    """The openid_connect adapter, reading the userinfo as a JWT it verifies."""
+
+    def _fetch_user_info(self, access_token: str) -> dict:
+        """Return the verified claims of the userinfo endpoint (see `userinfo_decode`).
+
+        Raises OAuth2Error when the answer is not a JWT or does not verify.
+        """
+        headers = {"Authorization": f"Bearer {access_token}"}
+        with get_adapter().get_requests_session() as session:
+            response = session.get(self.profile_url, headers=headers)
+            response.raise_for_status()
+        if not response.headers.get("Content-Type", "").startswith("application/jwt"):
+            raise OAuth2Error("ProConnect userinfo is not a signed JWT")
+        return userinfo_decode(
+            response.text,
+            jwks_uri=self.openid_config["jwks_uri"],
+            issuer=self.openid_config["issuer"],
+            client_id=self.get_provider().app.client_id,
+        )
+
+
+class ProConnectProvider(OpenIDConnectProvider):
+    """allauth's openid_connect provider for ProConnect (SOCIALACCOUNT_PROVIDERS `provider_class`).
+
+    Its URLs are those of openid_connect (/comptes/oidc/<provider_id>/login/ and
+    …/login/callback/) served by this package's views, which use the adapter above.
+    """
+
+    package = "astep.accounts.proconnect"
+    oauth2_adapter_class = ProConnectOAuth2Adapter
+
+    def get_default_scope(self) -> list[str]:
+        return SCOPES
+
+    def get_auth_params(self) -> dict:
+        # ProConnect asks every client to state the level of assurance it accepts.
+        return {"acr_values": "eidas1", **super().get_auth_params()}
+
+    def extract_common_fields(self, data: dict) -> dict:
+        """Map ProConnect's claims to our User: given_name → first name, usual_name → last name."""
+        data = _pick_data(data)
+        return {
+            "email": data.get("email"),
+            "first_name": data.get("given_name", ""),
+            "last_name": data.get("usual_name", ""),
+        }
+
+    def extract_email_addresses(self, data: dict) -> list[EmailAddress]:
+        # ProConnect only hands out the professional address its identity provider
+        # verified, and sends no email_verified claim: trust it as verified.
+        email = _pick_data(data).get("email")
+        return [EmailAddress(email=email, verified=True, primary=True)] if email else []
+
+
+provider_classes = [ProConnectProvider]
