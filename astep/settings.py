@@ -161,6 +161,8 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# Logging out of the portal ends the ProConnect session too (astep/accounts/proconnect/logout.py).
+ACCOUNT_ADAPTER = "astep.accounts.proconnect.logout.AccountAdapter"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

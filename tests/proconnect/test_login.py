@@ -36,6 +36,7 @@ def provider(live_server, settings):
         jwt_alg="RS256",
         require_consent=False,
         _redirect_uris=CALLBACK,
+        _post_logout_redirect_uris="http://testserver/",
     )
     code, _ = ResponseType.objects.get_or_create(
         value="code", defaults={"description": "code (Authorization Code Flow)"}
@@ -60,7 +61,10 @@ def provider(live_server, settings):
 
 
 def proconnect_login(client, live_server):
-    """Click the button, log in at the provider, come back: the response of our callback."""
+    """Click the button, log in at the provider, come back.
+
+    Returns the response of our callback and the agent's browser at the provider.
+    """
     response = client.post(reverse("openid_connect_login", args=["proconnect"]))
     assert response.status_code == 302
     assert response["Location"].startswith(f"{live_server.url}/idp/authorize")
@@ -82,7 +86,7 @@ def proconnect_login(client, live_server):
         assert answer.status_code == 302, answer.text[:500]
         location = answer.headers["Location"]
     parts = urlsplit(location)
-    return client.get(f"{parts.path}?{parts.query}")
+    return client.get(f"{parts.path}?{parts.query}"), browser
 
 
 def test_the_login_page_shows_the_proconnect_button_only_when_configured(client, settings):
@@ -109,7 +113,7 @@ def test_the_login_page_shows_the_proconnect_button_only_when_configured(client,
 def test_an_agent_arriving_by_proconnect_gets_a_teacher_account_with_their_name(
     client, live_server, provider
 ):
-    response = proconnect_login(client, live_server)
+    response, _ = proconnect_login(client, live_server)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email=AGENT["email"])
@@ -124,12 +128,37 @@ def test_an_account_opened_by_an_administrator_is_found_by_its_address(
 ):
     staff = UserFactory(email=AGENT["email"], role=Role.DEPARTMENTAL_CORRESPONDENT)
 
-    assert proconnect_login(client, live_server).status_code == 302
+    assert proconnect_login(client, live_server)[0].status_code == 302
 
     assert client.get(reverse("home")).wsgi_request.user == staff
     assert User.objects.filter(email=AGENT["email"]).count() == 1
     staff.refresh_from_db()
     assert staff.role == Role.DEPARTMENTAL_CORRESPONDENT  # ProConnect grants no role
+
+
+def test_logging_out_of_the_portal_ends_the_proconnect_session_too(client, live_server, provider):
+    _, browser = proconnect_login(client, live_server)
+
+    leave = client.post(reverse("account_logout"))
+
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+    end_session = leave["Location"]
+    assert end_session.startswith(f"{live_server.url}/idp/end-session?")
+    assert "id_token_hint=" in end_session and "state=" in end_session
+    back = browser.get(end_session, allow_redirects=False)  # the provider knows its token
+    assert back.status_code == 302
+    assert back.headers["Location"].startswith("http://testserver/?state=")
+    # the agent's session at the provider is over: authorizing again asks to log in
+    again = browser.get(
+        client.post(reverse("openid_connect_login", args=["proconnect"]))["Location"]
+    )
+    assert "/comptes/login/" in again.url
+
+
+def test_logging_out_after_a_password_login_stays_on_the_portal(client, db):
+    client.force_login(UserFactory())
+
+    assert client.post(reverse("account_logout"))["Location"] == "/"
 
 
 @pytest.mark.parametrize("forgery", ["foreign_key", "wrong_audience"])
@@ -138,7 +167,7 @@ def test_a_userinfo_that_does_not_verify_refuses_the_login_and_creates_nobody(
 ):
     settings.IDP_USERINFO_FORGERY = forgery
 
-    response = proconnect_login(client, live_server)
+    response, _ = proconnect_login(client, live_server)
 
     assert response.status_code == 401
     assert REFUSED in response.content.decode()

@@ -9,6 +9,7 @@ from allauth.socialaccount.providers.openid_connect.provider import (
 )
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 
+from astep.accounts.proconnect.logout import end_session_remember
 from astep.accounts.proconnect.userinfo import userinfo_decode
 
 # The claims the portal needs, as ProConnect names its scopes (no "profile" scope there).
@@ -17,6 +18,16 @@ SCOPES = ["openid", "given_name", "usual_name", "email", "uid", "siret", "idp_id
 
 class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     """The openid_connect adapter, reading the userinfo as a JWT it verifies."""
+
+    def complete_login(self, request, app, token, **kwargs):
+        """Log in as allauth does, keeping in the session what logging out of ProConnect needs."""
+        login = super().complete_login(request, app, token, **kwargs)
+        end_session_remember(
+            request,
+            end_session_endpoint=self.openid_config.get("end_session_endpoint", ""),
+            id_token=kwargs["response"].get("id_token", ""),
+        )
+        return login
 
     def _fetch_user_info(self, access_token: str) -> dict:
         """Return the verified claims of the userinfo endpoint (see `userinfo_decode`).
