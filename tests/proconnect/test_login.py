@@ -14,6 +14,7 @@ from django.urls import reverse
 from oidc_provider.models import Client, ResponseType, RSAKey
 
 from astep.accounts.models import Role, User
+from astep.accounts.proconnect.provider import NONCE_SESSION_KEY
 from tests.factories import UserFactory
 from tests.proconnect.idp import AGENT, rsa_private_pem
 
@@ -60,13 +61,19 @@ def provider(live_server, settings):
     return UserFactory(email="compte-idp@idp.test", role=Role.NATIONAL)
 
 
-def proconnect_login(client, live_server):
-    """Click the button, log in at the provider, come back.
+def proconnect_login(client, live_server, nonce: str | None = None):
+    """Click the button, log in at the provider, come back (with `nonce` in our session
+    instead of the one sent, when given).
 
     Returns the response of our callback and the agent's browser at the provider.
     """
     response = client.post(reverse("openid_connect_login", args=["proconnect"]))
     assert response.status_code == 302
+    assert "nonce=" in response["Location"] and "acr_values=eidas1" in response["Location"]
+    if nonce is not None:
+        session = client.session
+        session[NONCE_SESSION_KEY] = nonce
+        session.save()
     assert response["Location"].startswith(f"{live_server.url}/idp/authorize")
     browser = requests.Session()
     login_page = browser.get(response["Location"])  # the provider sends to its login page
@@ -173,3 +180,11 @@ def test_a_userinfo_that_does_not_verify_refuses_the_login_and_creates_nobody(
     assert REFUSED in response.content.decode()
     assert not User.objects.filter(email=AGENT["email"]).exists()
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+def test_an_id_token_with_another_nonce_refuses_the_login(client, live_server, provider):
+    response, _ = proconnect_login(client, live_server, nonce="celui-d-une-autre-connexion")
+
+    assert response.status_code == 401
+    assert REFUSED in response.content.decode()
+    assert not User.objects.filter(email=AGENT["email"]).exists()

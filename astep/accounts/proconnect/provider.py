@@ -1,5 +1,7 @@
 """The ProConnect provider: allauth's openid_connect, with ProConnect's scopes and claims."""
 
+import secrets
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
@@ -14,14 +16,24 @@ from astep.accounts.proconnect.userinfo import userinfo_decode
 
 # The claims the portal needs, as ProConnect names its scopes (no "profile" scope there).
 SCOPES = ["openid", "given_name", "usual_name", "email", "uid", "siret", "idp_id"]
+# ProConnect requires a nonce; allauth's openid_connect sends none, so we send and check it.
+NONCE_SESSION_KEY = "proconnect_nonce"
 
 
 class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     """The openid_connect adapter, reading the userinfo as a JWT it verifies."""
 
     def complete_login(self, request, app, token, **kwargs):
-        """Log in as allauth does, keeping in the session what logging out of ProConnect needs."""
+        """Log in as allauth does once the ID token carries the nonce we sent; keep in the
+        session what logging out of ProConnect needs.
+
+        Raises OAuth2Error when the nonce is missing or another (a replayed ID token).
+        """
         login = super().complete_login(request, app, token, **kwargs)
+        sent = request.session.pop(NONCE_SESSION_KEY, "")
+        received = login.account.extra_data.get("id_token", {}).get("nonce", "")
+        if not (sent and secrets.compare_digest(sent, received)):
+            raise OAuth2Error("ProConnect ID token without the nonce of this login")
         end_session_remember(
             request,
             end_session_endpoint=self.openid_config.get("end_session_endpoint", ""),
@@ -64,6 +76,11 @@ class ProConnectProvider(OpenIDConnectProvider):
     def get_auth_params(self) -> dict:
         # ProConnect asks every client to state the level of assurance it accepts.
         return {"acr_values": "eidas1", **super().get_auth_params()}
+
+    def get_auth_params_from_request(self, request, action) -> dict:
+        """The authorization parameters, with a fresh nonce kept in the session."""
+        nonce = request.session[NONCE_SESSION_KEY] = secrets.token_urlsafe(32)
+        return {**super().get_auth_params_from_request(request, action), "nonce": nonce}
 
     def extract_common_fields(self, data: dict) -> dict:
         """Map ProConnect's claims to our User: given_name → first name, usual_name → last name."""
