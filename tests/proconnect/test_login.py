@@ -18,7 +18,12 @@ from astep.accounts.proconnect.provider import NONCE_SESSION_KEY
 from tests.factories import UserFactory
 from tests.proconnect.idp import AGENT, rsa_private_pem
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.proconnect.idp")]
+# Committed rows: the provider answers from the live server's thread. Serialized rollback
+# gives the next tests the rows of the data migrations back, as the other such tests do.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.urls("tests.proconnect.idp"),
+]
 
 CLIENT_ID, CLIENT_SECRET = "astep-portail", "secret-de-test"
 CALLBACK = "http://testserver" + "/comptes/oidc/proconnect/login/callback/"

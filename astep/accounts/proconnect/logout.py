@@ -38,9 +38,14 @@ def end_session_url(request: HttpRequest, post_logout_redirect_uri: str) -> str 
     return f"{remembered['endpoint']}?{query}"
 
 
-class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter; after logging out, an agent who came by ProConnect leaves it too."""
+class ProConnectLogoutMixin:
+    """For allauth's account adapter: after logging out, an agent who came by ProConnect
+    leaves ProConnect too (the redirect is computed before the session ends)."""
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         home = super().get_logout_redirect_url(request)
         return end_session_url(request, request.build_absolute_uri(home)) or home
+
+
+class AccountAdapter(ProConnectLogoutMixin, DefaultAccountAdapter):
+    """allauth's account adapter with the ProConnect logout."""
