@@ -11,10 +11,12 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from astep.accounts.models import Role, User
@@ -83,14 +85,17 @@ def report_build(*, report_id: int) -> Report | None:
     nothing is written). Progress goes 5 → 50 → 90 → 100 % as the build goes. The file
     name is the row's (`report_file_name`), so a rebuild overwrites it; the requester is
     e-mailed once (`notified_at`). A failing build is marked failed, and raised.
+    The file is in French (`LANGUAGE_CODE`) whoever asked for it: the bilans go to DGESCO's
+    official French report.
     """
     if not _claim(report_id):
         return None
     report = Report.objects.select_related("departement", "academie").get(pk=report_id)
     try:
-        tables = report_tables(report)
-        _progress(report_id, 50)
-        data = report_render(report, tables)
+        with translation.override(settings.LANGUAGE_CODE):
+            tables = report_tables(report)
+            _progress(report_id, 50)
+            data = report_render(report, tables)
         _progress(report_id, 90)
         return _store(report_id, data)
     except Exception:
@@ -196,7 +201,8 @@ def _store(report_id: int, data: bytes) -> Report:
     if notify:
         user_notify(
             recipients=[report.requested_by],
-            subject=f"Votre {report.get_scope_display().lower()} {report.school_year} est prêt",
+            subject=_("Votre %(scope)s %(year)s est prêt")
+            % {"scope": report.get_scope_display().lower(), "year": report.school_year},
             template="report_ready",
             context={"report": report},
         )
