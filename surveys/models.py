@@ -136,7 +136,10 @@ class DepartementalSurvey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Enquête {self.campaign.school_year} — {self.departement}"
+        return gettext("Enquête %(year)s — %(departement)s") % {
+            "year": self.campaign.school_year,
+            "departement": self.departement,
+        }
 
     @property
     def is_editable(self) -> bool:
@@ -199,7 +202,10 @@ class SurveyEvent(models.Model):
         verbose_name = _("étape de l'enquête")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} le {self.at:%d/%m/%Y}"
+        return gettext("%(action)s le %(date)s") % {
+            "action": self.get_action_display(),
+            "date": f"{self.at:%d/%m/%Y}",
+        }
 
 
 class CampaignReminder(models.Model):
