@@ -39,9 +39,9 @@ def teacher_dashboard(user: User, school_year: str) -> dict:
         "classes": SchoolClass.objects.filter(teacher=user).count(),
         "drafts": list(mine.filter(status=RequestStatus.DRAFT)[:SHORT_LIST]),
         "requests": list(
-            mine.exclude(status=RequestStatus.DRAFT).filter(
-                school_class__school_year=school_year
-            )[:SHORT_LIST]
+            mine.exclude(status=RequestStatus.DRAFT).filter(school_class__school_year=school_year)[
+                :SHORT_LIST
+            ]
         ),
         "pending_proposals": Proposal.objects.for_user(user)
         .filter(status=ProposalStatus.PENDING, teacher_accepted_at__isnull=True)
@@ -134,9 +134,7 @@ def national_dashboard(user: User, school_year: str) -> dict:
     campaign = Campaign.objects.filter(school_year=school_year).first()
     by_status = {}
     if campaign:
-        by_status = dict(
-            campaign.surveys.values_list("status").annotate(Count("pk")).order_by()
-        )
+        by_status = dict(campaign.surveys.values_list("status").annotate(Count("pk")).order_by())
     return {
         "campaign": campaign,
         "departements": Departement.objects.count(),
