@@ -1,12 +1,15 @@
 """The frame of every page: menu, breadcrumb, footer, legal pages, language, form errors."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from astep.accounts.models import Role
+from astep.school_year import current_school_year
+from surveys.models import Campaign
 from tests.factories import UserFactory, departement
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +166,18 @@ def test_no_page_loads_an_asset_from_another_site(client):
     client.force_login(UserFactory(role=Role.TEACHER))
     html = page(client, reverse("home"))
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
+
+
+def test_the_survey_form_shows_one_error_summary_above_its_figures(client):
+    Campaign.objects.create(
+        school_year=current_school_year(),
+        opens_on=date.today() - timedelta(days=1),
+        closes_on=date.today() + timedelta(days=30),
+    )
+    d35 = departement("035")
+    client.force_login(UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=d35))
+    page(client, reverse("surveys:survey"))  # opens the survey
+    response = client.post(reverse("surveys:survey"), {"training_actions": "-3"})
+    html = response.content.decode()
+    assert html.count("data-error-summary") == 1
+    assert 'href="#id_training_actions"' in html
