@@ -10,7 +10,7 @@ from django.urls import reverse
 from astep.accounts.models import Role
 from astep.school_year import current_school_year
 from surveys.models import Campaign
-from tests.factories import UserFactory, departement
+from tests.factories import UserFactory, VolunteerProfileFactory, departement
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,33 @@ def test_the_survey_form_shows_one_error_summary_above_its_figures(client):
     html = response.content.decode()
     assert html.count("data-error-summary") == 1
     assert 'href="#id_training_actions"' in html
+
+
+MENU_USERS = {
+    Role.TEACHER: {},
+    Role.VOLUNTEER: {},
+    Role.DEPARTMENTAL_CORRESPONDENT: {"departement": "035"},
+    Role.ACADEMIC_CORRESPONDENT: {"academie": "035"},
+    Role.NATIONAL: {},
+}
+
+
+@pytest.mark.parametrize("role", list(MENU_USERS))
+def test_every_menu_page_has_its_own_title_and_marks_itself_current(client, role):
+    territory = {}
+    if "departement" in MENU_USERS[role]:
+        territory["departement"] = departement("035")
+    if "academie" in MENU_USERS[role]:
+        territory["academie"] = departement("035").academie
+    user = VolunteerProfileFactory().user if role == Role.VOLUNTEER else None
+    client.force_login(user or UserFactory(role=role, **territory))
+    menu = re.findall(r'class="fr-nav__link" href="([^"]+)"', page(client, reverse("home")))
+    assert len(menu) >= 4
+    titles = []
+    for address in menu:
+        html = page(client, address)
+        titles.append(title_of(html))
+        assert f'href="{address}" aria-current="page"' in html
+        assert html.count('aria-current="page"') == 1 + ('class="fr-breadcrumb"' in html)
+    assert all(title.endswith(" — ASTEP") for title in titles)
+    assert len(set(titles)) == len(titles), titles
