@@ -98,6 +98,10 @@ def test_the_teacher_sees_a_draft_to_finish_the_status_of_each_request_and_the_n
     RequestFactory(school_class=school_class, status="draft", submitted_at=None)
     page = home(client, people[Role.TEACHER])
     assert "Reprendre le brouillon de demande pour CE2-CM1" in page
+    french_month = (
+        "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    )
+    assert re.search(rf"modifié le \d+ ({french_month}) à \d\d:\d\d", page)
     assert "Mes demandes " + current_school_year() in page
     assert "Envoyée</span>" in page and "En cours</span>" in page
     assert "1 accompagnateur proposé pour vos classes : à accepter ou décliner" in page
