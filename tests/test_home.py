@@ -103,7 +103,7 @@ def test_the_teacher_sees_a_draft_to_finish_the_status_of_each_request_and_the_n
     )
     assert re.search(rf"modifié le \d+ ({french_month}) à \d\d:\d\d", page)
     assert "Mes demandes " + current_school_year() in page
-    assert "Envoyée</span>" in page and "En cours</span>" in page
+    assert 'fr-badge--new">Envoyée</span>' in page and 'fr-badge--info">En cours</span>' in page
     assert "1 accompagnateur proposé pour vos classes : à accepter ou décliner" in page
     assert "Prochaines séances" in page and "Aucune séance à venir." not in page
 
