@@ -92,7 +92,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "astep.navigation.main_navigation",
             ],
+            "libraries": {"form_errors": "astep.form_errors"},
         },
     },
 ]
@@ -163,6 +165,14 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Absolute address of the portal, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The legal notice (/mentions-legales/) names the host and the director of publication.
+LEGAL_HOSTING = os.environ.get(
+    "LEGAL_HOSTING", "Hébergeur à préciser (nom, adresse et téléphone) avant la mise en ligne"
+)
+LEGAL_PUBLICATION_DIRECTOR = os.environ.get(
+    "LEGAL_PUBLICATION_DIRECTOR", "Le directeur général de l'enseignement scolaire (DGESCO)"
+)
 
 # Production (DEBUG off): HTTPS only, behind a reverse proxy that terminates TLS; static
 # files served by gunicorn through WhiteNoise, with hashed names cached for a year.
