@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -261,3 +262,85 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# --- Security (issue 8, ASVS 5.0 level 2): deny by default, CSP, MFA, rate limits, audit log.
+# Kept in one block (docs/operations.md, "Sécurité") so the other security work merges beside it.
+INSTALLED_APPS += ["allauth.mfa", "auditlog"]
+MIDDLEWARE += [
+    # Every view needs a signed-in user unless marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "astep.accounts.mfa.MfaRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+# No inline script or style anywhere: our scripts are static files, the DSFR ones carry the
+# request's nonce. Forms post only here, and to the hosts of FORM_ACTION_HOSTS (ProConnect).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("FORM_ACTION_HOSTS", "")],
+    },
+}
+
+# allauth: the same answer whether an e-mail has an account or not; rate limits per IP and
+# per account ("5/5m/ip": five in five minutes from one address), counted on the client's
+# address behind ALLAUTH_TRUSTED_PROXY_COUNT proxies (the compose has one: nginx).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "20/m/ip,50/h/ip",
+    "login_failed": "20/5m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "5/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/5m/user",
+    "confirm_email": "1/3m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+
+# Multi-factor authentication: TOTP (any authenticator app) and recovery codes; required
+# for the roles of accounts.models.MFA_REQUIRED_ROLES and for admins (MfaRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ASTEP"
+
+# Audit log (django-auditlog, read in the Django admin): who changed what, old and new
+# values, on the decisions the portal records; only the fields that carry a decision, so
+# autosaved drafts and personal data stay out of it.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "include_fields": [
+            "role",
+            "departement",
+            "academie",
+            "circonscription",
+            "organisation",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+    },
+    {
+        "model": "volunteers.VolunteerProfile",
+        "include_fields": ["level", "verdict", "review_status", "reviewed_by", "attested_by"],
+    },
+    {"model": "matching.Proposal", "include_fields": ["request", "volunteer", "status"]},
+    {"model": "modules.Module"},
+    {
+        "model": "modules.Session",
+        "include_fields": ["date", "start_time", "end_time", "status", "volunteer"],
+    },
+    {
+        "model": "surveys.DepartementalSurvey",
+        "include_fields": ["status", "submitted_at", "submitted_by", "validated_at"],
+    },
+    {"model": "surveys.SurveyEvent"},
+)

@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from astep import health, views
 from astep.accounts import views as accounts_views
+
+# The admin signs in through allauth: the same rate limits and second factor as the portal.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

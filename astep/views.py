@@ -1,5 +1,6 @@
 """The home page: what each role has to do next."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 NEXT_SESSIONS = 5
 
 
+@login_not_required
 def home(request):
     user = request.user
     context = {
