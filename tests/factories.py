@@ -15,7 +15,6 @@ from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
 from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
 
-
 # The second factor of the users who need one (base32, any 16+ characters of A-Z2-7).
 TOTP_SECRET = "TESTTESTTESTTESTTESTTESTTESTTEST"
 

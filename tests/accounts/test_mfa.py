@@ -68,9 +68,7 @@ def test_a_correspondent_activates_totp_then_must_give_a_code_at_each_login(clie
     signed_in = sign_in(client, correspondent)
     # allauth asks the password again before any change of the sign-in factors.
     assert signed_in.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
-    page = client.post(
-        signed_in.redirect_chain[-1][0], {"password": PASSWORD}, follow=True
-    )
+    page = client.post(signed_in.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     assert page.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     secret = client.session[SECRET_SESSION_KEY]
     assert secret in page.content.decode()  # to type in an app that cannot read the QR code
@@ -81,9 +79,7 @@ def test_a_correspondent_activates_totp_then_must_give_a_code_at_each_login(clie
 
     activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
     assert activated.status_code == 200
-    assert Authenticator.objects.filter(
-        user=correspondent, type=Authenticator.Type.TOTP
-    ).exists()
+    assert Authenticator.objects.filter(user=correspondent, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("account_logout"))
 
