@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -271,15 +270,15 @@ MIDDLEWARE += [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "astep.accounts.mfa.MfaRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "astep.audit.AuditlogMiddleware",
 ]
 
-# No inline script or style anywhere: our scripts are static files, the DSFR ones carry the
-# request's nonce. Forms post only here, and to the hosts of FORM_ACTION_HOSTS (ProConnect).
+# No inline script or style anywhere: every script is a static file (the DSFR's too). Forms
+# post only here and to FORM_ACTION_HOSTS (comma-separated origins: ProConnect's, once used).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE],
+        "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -292,19 +291,34 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # allauth: the same answer whether an e-mail has an account or not; rate limits per IP and
-# per account ("5/5m/ip": five in five minutes from one address), counted on the client's
-# address behind ALLAUTH_TRUSTED_PROXY_COUNT proxies (the compose has one: nginx).
+# per account ("5/5m/key": five in five minutes on one e-mail), counted on the client's
+# address: the X-Forwarded-For entry the last of ALLAUTH_TRUSTED_PROXY_COUNT proxies
+# appended (production: the one TLS reverse proxy), else REMOTE_ADDR.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    "login": "20/m/ip,50/h/ip",
-    "login_failed": "20/5m/ip,5/5m/key",
-    "signup": "10/h/ip",
-    "reset_password": "5/h/ip,3/h/key",
+    # Per address, loose enough for a school or a rectorat behind one NAT address.
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
     "reset_password_from_key": "20/m/ip",
-    "reauthenticate": "10/5m/user",
+    # Per account: what stops guessing one person's password or flooding their mailbox.
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/h/key",
+    "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "ALLAUTH_TRUSTED_PROXY_COUNT", 0 if DEBUG or not env_bool("BEHIND_PROXY", True) else 1
+)
+
+# The rate limits and the TOTP codes already used live in the cache: in production, the
+# database's (table made by `createcachetable`), so that every gunicorn worker shares them.
+if not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "astep_cache",
+        }
+    }
 
 # Multi-factor authentication: TOTP (any authenticator app) and recovery codes; required
 # for the roles of accounts.models.MFA_REQUIRED_ROLES and for admins (MfaRequiredMiddleware).

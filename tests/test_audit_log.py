@@ -97,3 +97,23 @@ def test_admins_read_the_log_in_the_django_admin_and_others_cannot(client):
     assert refused.status_code == 302
     # The admin's login page is allauth's secure_admin_login: signed in but not staff.
     assert client.get(refused.url).status_code == 403
+
+
+def test_the_log_keeps_the_real_address_not_a_forged_forwarded_for(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "nouvel@example.test",
+            "password1": "",
+            "password2": "",
+            "role": "teacher",
+            "usable_password": "false",
+        },
+        headers={"x-forwarded-for": "6.6.6.6"},
+    )
+
+    entry = LogEntry.objects.get(action=LogEntry.Action.CREATE, actor=admin)
+    assert entry.remote_addr == "127.0.0.1"
