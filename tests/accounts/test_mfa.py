@@ -78,7 +78,8 @@ def test_a_correspondent_activates_totp_then_must_give_a_code_at_each_login(clie
     assert not Authenticator.objects.filter(user=correspondent).exists()
 
     activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
-    assert activated.status_code == 200
+    # Then the recovery codes, to keep for the day the phone is lost.
+    assert activated.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
     assert Authenticator.objects.filter(user=correspondent, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("account_logout"))
@@ -106,3 +107,35 @@ def test_the_factories_second_factor_is_asked_at_login(client):
     home = client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)}, follow=True)
 
     assert home.redirect_chain[-1][0] == reverse("home")
+
+
+def test_the_activation_page_shows_the_qr_code_and_the_secret_in_dsfr_fields(client, correspondent):
+    signed_in = sign_in(client, correspondent)
+    page = client.post(signed_in.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    html = page.content.decode()
+
+    assert "Activer l'application d'authentification" in html
+    assert '<img src="data:image/svg+xml;base64,' in html
+    secret = client.session[SECRET_SESSION_KEY]
+    assert f'<input class="fr-input" type="text" id="authenticator_secret" value="{secret}"' in html
+    assert 'name="code"' in html
+
+
+def test_a_recovery_code_signs_in_once_instead_of_the_app(client, correspondent):
+    sign_in(client, correspondent)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    codes_page = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
+    recovery_code = codes_page.context["unused_codes"][0]
+    client.post(reverse("account_logout"))
+
+    sign_in(client, correspondent)
+    home = client.post(reverse("mfa_authenticate"), {"code": recovery_code}, follow=True)
+    assert home.redirect_chain[-1][0] == reverse("home")
+    client.post(reverse("account_logout"))
+
+    sign_in(client, correspondent)
+    reused = client.post(reverse("mfa_authenticate"), {"code": recovery_code})
+    assert reused.status_code == 200
+    assert "Code incorrect" in reused.content.decode()
