@@ -2,16 +2,20 @@
 
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from astep.accounts.models import Role
-from tests.factories import TOTP_SECRET, UserFactory, departement
+from astep.accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
+from astep.accounts.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
+from astep.accounts.models import Role, User
+from tests.factories import TOTP_SECRET, EcoleFactory, UserFactory, departement
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +143,17 @@ def test_a_recovery_code_signs_in_once_instead_of_the_app(client, correspondent)
     reused = client.post(reverse("mfa_authenticate"), {"code": recovery_code})
     assert reused.status_code == 200
     assert "Code incorrect" in reused.content.decode()
+
+
+def test_the_demo_accounts_that_need_mfa_sign_in_with_the_documented_key(client):
+    EcoleFactory()
+    call_command("seed_demo", stdout=StringIO())
+    dgesco = User.objects.get(email="dgesco@demo.astep.test")
+
+    client.post(reverse("account_login"), {"login": dgesco.email, "password": DEMO_PASSWORD})
+    home = client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)}, follow=True
+    )
+
+    assert home.context["user"] == dgesco
+    assert not Authenticator.objects.filter(user__email="enseignante@demo.astep.test").exists()
