@@ -9,6 +9,7 @@ from astep.accounts.models import Role
 from surveys.models import DepartementalSurvey, SurveyEvent, SurveyStatus
 from tests.factories import UserFactory, departement
 from tests.surveys.test_survey_workflow import ANSWERS, campaign, file, person  # noqa: F401
+from tests.volunteers.test_review import decide, pending
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,18 @@ def test_the_log_keeps_the_real_address_not_a_forged_forwarded_for(client):
 
     entry = LogEntry.objects.get(action=LogEntry.Action.CREATE, actor=admin)
     assert entry.remote_addr == "127.0.0.1"
+
+
+def test_a_level_validation_is_logged_with_the_correspondent_who_decided(client):
+    correspondent = UserFactory(
+        role=Role.DEPARTMENTAL_CORRESPONDENT, departement=departement("035")
+    )
+    client.force_login(correspondent)
+    profile = pending()
+
+    decide(client, profile, decision="validate")
+
+    decision = entries_of(profile).filter(action=LogEntry.Action.UPDATE).get()
+    assert decision.actor == correspondent
+    assert decision.changes_dict["review_status"] == ["pending", "validated"]
+    assert decision.changes_dict["reviewed_by"] == ["None", str(correspondent.pk)]
