@@ -9,7 +9,7 @@ from django.urls import URLResolver, get_resolver, path, reverse
 
 from astep.accounts.models import Role
 from astep.urls import urlpatterns as portal_urlpatterns
-from tests.factories import UserFactory
+from tests.factories import UserFactory, departement
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,29 @@ def test_without_a_proxy_a_forged_forwarded_for_changes_nothing(client, settings
         sign_in_from(client, forged)
 
     assert sign_in_from(client, "10.0.0.3").status_code == 429
+
+
+CORRESPONDENT_PAGES = [
+    "home",
+    "volunteers:queue",
+    "matching:board",
+    "classes:request_list",
+    "modules:list",
+    "surveys:reports",
+    "accounts:data",
+    "mfa_index",
+]
+
+
+def test_the_correspondents_pages_have_no_inline_script_or_style(client):
+    client.force_login(
+        UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=departement("035"))
+    )
+
+    for name in CORRESPONDENT_PAGES:
+        response = client.get(reverse(name))
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert "Content-Security-Policy" in response.headers, name
+        assert all(" src=" in tag for tag in re.findall(r"<script([^>]*)>", html)), name
+        assert not re.search(r"<style|\s(style|on[a-z]+)=", html), name
