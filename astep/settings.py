@@ -271,3 +271,100 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# --- Security (issue 8, ASVS 5.0 level 2): deny by default, CSP, MFA, rate limits, audit log.
+# Kept in one block (docs/operations.md, "Sécurité") so the other security work merges beside it.
+INSTALLED_APPS += ["allauth.mfa", "auditlog"]
+MIDDLEWARE += [
+    # Every view needs a signed-in user unless marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "astep.accounts.mfa.MfaRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "astep.audit.AuditlogMiddleware",
+]
+
+# No inline script or style anywhere: every script is a static file (the DSFR's too). Forms
+# post only here and to FORM_ACTION_HOSTS (comma-separated origins: ProConnect's, once used).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("FORM_ACTION_HOSTS", "")],
+    },
+}
+
+# allauth: the same answer whether an e-mail has an account or not; rate limits per IP and
+# per account ("5/5m/key": five in five minutes on one e-mail), counted on the client's
+# address: the X-Forwarded-For entry the last of ALLAUTH_TRUSTED_PROXY_COUNT proxies
+# appended (production: the one TLS reverse proxy), else REMOTE_ADDR.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    # Per address, loose enough for a school or a rectorat behind one NAT address.
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password_from_key": "20/m/ip",
+    # Per account: what stops guessing one person's password or flooding their mailbox.
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/h/key",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "ALLAUTH_TRUSTED_PROXY_COUNT", 0 if DEBUG or not env_bool("BEHIND_PROXY", True) else 1
+)
+
+# The rate limits and the TOTP codes already used live in the cache: in production, the
+# database's (table made by `createcachetable`), so that every gunicorn worker shares them.
+if not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "astep_cache",
+        }
+    }
+
+# Multi-factor authentication: TOTP (any authenticator app) and recovery codes; required
+# for the roles of accounts.models.MFA_REQUIRED_ROLES and for admins (MfaRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ASTEP"
+
+# Audit log (django-auditlog, read in the Django admin): who changed what, old and new
+# values, on the decisions the portal records; only the fields that carry a decision, so
+# autosaved drafts and personal data stay out of it.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "include_fields": [
+            "role",
+            "departement",
+            "academie",
+            "circonscription",
+            "organisation",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+    },
+    {
+        "model": "volunteers.VolunteerProfile",
+        "include_fields": ["level", "verdict", "review_status", "reviewed_by", "attested_by"],
+    },
+    {"model": "matching.Proposal", "include_fields": ["request", "volunteer", "status"]},
+    {"model": "modules.Module"},
+    {
+        "model": "modules.Session",
+        "include_fields": ["date", "start_time", "end_time", "status", "volunteer"],
+    },
+    {
+        "model": "surveys.DepartementalSurvey",
+        "include_fields": ["status", "submitted_at", "submitted_by", "validated_at"],
+    },
+    {"model": "surveys.SurveyEvent"},
+)

@@ -1,6 +1,7 @@
 """The home page (what each role has to do next) and the legal pages of the footer."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ DASHBOARDS = {
 }
 
 
+@login_not_required
 def home(request):
     user = request.user
     school_year = current_school_year()
@@ -32,10 +34,12 @@ def home(request):
     return render(request, "home.html", context)
 
 
+@login_not_required
 def accessibility(request):
     return render(request, "pages/accessibility.html", {"title": _("Accessibilité")})
 
 
+@login_not_required
 def legal_notice(request):
     return render(
         request,
@@ -48,5 +52,6 @@ def legal_notice(request):
     )
 
 
+@login_not_required
 def sitemap(request):
     return render(request, "pages/sitemap.html", {"title": _("Plan du site")})

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from astep.accounts.models import Role, User
@@ -13,6 +14,9 @@ from astep.partners.models import Organisation
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
 from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
+
+# The second factor of the users who need one (base32, any 16+ characters of A-Z2-7).
+TOTP_SECRET = "TESTTESTTESTTESTTESTTESTTESTTEST"
 
 
 def departement(code: str) -> Departement:
@@ -34,6 +38,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Roles that require MFA get a TOTP of secret TOTP_SECRET, as after their set-up;
+        `second_factor=False` leaves them without one."""
+        if create and extracted is not False and user.mfa_required:
+            TOTP.activate(user, TOTP_SECRET)
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

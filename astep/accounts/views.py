@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from astep.volunteers.models import VolunteerProfile
 EXPORT_FILENAME = "mes-donnees-astep.zip"
 
 
+@login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
     """The public page: what the portal keeps, why, how long, who sees it, your rights."""
     return render(
