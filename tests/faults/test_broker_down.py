@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
-from astep.accounts.models import Role
+from astep.accounts.models import Role, User
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.outbox.models import OutboxTask
 from astep.outbox.queue import outbox_replay
@@ -95,6 +95,15 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
     private_redis.stop()
 
     timings: dict[str, float] = {}
+    signup = {
+        "email": "nouvelle@example.test",
+        "password1": "un mot de passe solide 2025",
+        "password2": "un mot de passe solide 2025",
+        "first_name": "Inès",
+        "last_name": "Morel",
+        "role": Role.VOLUNTEER,
+    }
+    timed_post(timings, "signup", client_factory(), reverse("account_signup"), signup)
     teacher = browser(client_factory, school_class.teacher)
     ien = browser(client_factory, correspondent)
     url = reverse("classes:request_create", args=[school_class.pk])
@@ -114,6 +123,7 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
 
     assert max(timings.values()) < LIMIT, timings
     # Every form saved its rows; the work they queued waits, none of it sent.
+    assert User.objects.filter(email="nouvelle@example.test").exists()
     assert AccompanimentRequest.objects.get(school_class=school_class).status == (
         RequestStatus.SUBMITTED
     )
@@ -124,7 +134,8 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
     report = Report.objects.get()
     assert (report.status, report.queued_at) == (ReportStatus.PENDING, None)
     waiting = OutboxTask.objects.filter(sent_at__isnull=True)
-    assert waiting.count() == OutboxTask.objects.count() - before >= 5
+    assert waiting.count() == OutboxTask.objects.count() - before >= 6
+    assert waiting.filter(args__0=["nouvelle@example.test"]).exists()  # the confirmation
     expected = sorted(row.args[0][0] for row in waiting)
     assert mail.outbox == []
 
