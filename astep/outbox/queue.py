@@ -52,7 +52,7 @@ def enqueue(task: Task, *args) -> OutboxTask:
         batch.append(row)
         return row
     row.save()
-    transaction.on_commit(partial(outbox_send, row_id=row.pk))
+    transaction.on_commit(partial(outbox_send, row))
     return row
 
 
@@ -74,7 +74,7 @@ def outbox_batch() -> Iterator[None]:
     finally:
         _batch.reset(token)
     for row in rows:
-        transaction.on_commit(partial(outbox_send, row_id=row.pk))
+        transaction.on_commit(partial(outbox_send, row))
 
 
 def publish(task: Task, args: list, *, task_id: str | None = None) -> bool:
@@ -91,21 +91,17 @@ def publish(task: Task, args: list, *, task_id: str | None = None) -> bool:
     return True
 
 
-def outbox_send(*, row_id: int) -> bool:
-    """Publish outbox row `row_id` if nobody else is doing it; True if the broker took it."""
+def outbox_send(row: OutboxTask) -> bool:
+    """Publish outbox `row` if nobody else is doing it; True if the broker took it."""
     from astep.celery import app
 
     now = timezone.now()
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
-    if not OutboxTask.objects.filter(claimable, pk=row_id, sent_at__isnull=True).update(
-        claimed_at=now
-    ):
+    rows = OutboxTask.objects.filter(pk=row.pk)
+    if not rows.filter(claimable, sent_at__isnull=True).update(claimed_at=now):
         return False
-    row = OutboxTask.objects.get(pk=row_id)
     sent = publish(app.tasks[row.task_name], row.args, task_id=f"{TASK_ID_PREFIX}{row.pk}")
-    OutboxTask.objects.filter(pk=row_id).update(
-        **({"sent_at": timezone.now()} if sent else {"claimed_at": None})
-    )
+    rows.update(**({"sent_at": timezone.now()} if sent else {"claimed_at": None}))
     return sent
 
 
@@ -117,13 +113,11 @@ def outbox_replay() -> int:
     """
     OutboxTask.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     sent = 0
-    unsent = OutboxTask.objects.filter(sent_at__isnull=True).order_by("pk")
-    for row_id in unsent.values_list("pk", flat=True):
-        if not outbox_send(row_id=row_id):
-            if OutboxTask.objects.filter(pk=row_id, sent_at__isnull=True).exists():
-                break
-            continue  # sent meanwhile by its own request
-        sent += 1
+    for row in OutboxTask.objects.filter(sent_at__isnull=True).order_by("pk"):
+        if outbox_send(row):
+            sent += 1
+        elif OutboxTask.objects.filter(pk=row.pk, claimed_at__isnull=True).exists():
+            break  # not claimed by another process: the broker refused it
     return sent
 
 
