@@ -12,6 +12,7 @@ run do nothing.
 """
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,6 +37,10 @@ KEEP_SENT = timedelta(days=7)
 TASK_ID_PREFIX = "outbox-"
 # First key of the PostgreSQL advisory locks (`run_lock`) that guard an outbox task's run.
 OUTBOX_LOCK = 1
+# After a failed publish, this process leaves the broker alone for this long (seconds):
+# a form that sends several e-mails waits for one timeout, not one per e-mail.
+BROKER_REST = 5.0
+_broker_down_until = 0.0
 # The rows `enqueue` keeps for one INSERT at the end of an `outbox_batch` block.
 _batch: ContextVar[list[OutboxTask] | None] = ContextVar("outbox_batch", default=None)
 
@@ -81,11 +86,17 @@ def publish(task: Task, args: list, *, task_id: str | None = None) -> bool:
     """Give `task(*args)` to the broker; True if it took it, False if it is unreachable.
 
     The time is bounded by CELERY_TASK_PUBLISH_RETRY_POLICY and the broker's socket
-    timeouts (CELERY_BROKER_TRANSPORT_OPTIONS): under 3 s on a dead or hung Redis.
+    timeouts (CELERY_BROKER_TRANSPORT_OPTIONS): about 2 s on a hung Redis, for the
+    first publish only; for BROKER_REST seconds after a failure, this process answers
+    False at once.
     """
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         task.apply_async(args, task_id=task_id)
     except OperationalError:
+        _broker_down_until = time.monotonic() + BROKER_REST
         logger.warning("Broker unreachable: %s waits (task id %s)", task.name, task_id)
         return False
     return True

@@ -122,6 +122,7 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
     timed_post(timings, "report", ien, url, {"school_year": current_school_year(), "format": "csv"})
 
     assert max(timings.values()) < LIMIT, timings
+    print("broker stopped, seconds per form:", {k: round(v, 2) for k, v in timings.items()})
     # Every form saved its rows; the work they queued waits, none of it sent.
     assert User.objects.filter(email="nouvelle@example.test").exists()
     assert AccompanimentRequest.objects.get(school_class=school_class).status == (
@@ -155,18 +156,25 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
     assert Report.objects.count() == 1
 
 
-def test_with_redis_hung_a_form_answers_within_three_seconds_and_saves(
+def test_with_redis_hung_forms_answer_within_three_seconds_and_save(
     hung_redis, celery_app, client_factory
 ):
     point_app_at(hung_redis)
+    school_class = SchoolClassFactory(ecole=EcoleFactory(departement=departement("035")))
     correspondent = UserFactory(
-        role=Role.DEPARTMENTAL_CORRESPONDENT, departement=departement("035")
+        role=Role.DEPARTMENTAL_CORRESPONDENT, departement=school_class.ecole.departement
     )
-    ien = browser(client_factory, correspondent)
     timings: dict[str, float] = {}
 
+    # Two e-mails (the teacher, the correspondent): one timeout, not one per e-mail.
+    url = reverse("classes:request_create", args=[school_class.pk])
+    timed_post(timings, "request", browser(client_factory, school_class.teacher), url, REQUEST)
     url = reverse("surveys:report_create")
+    ien = browser(client_factory, correspondent)
     timed_post(timings, "report", ien, url, {"school_year": current_school_year(), "format": "csv"})
 
-    assert timings["report"] < LIMIT, timings
+    assert max(timings.values()) < LIMIT, timings
+    print("broker hung, seconds per form:", {k: round(v, 2) for k, v in timings.items()})
+    assert AccompanimentRequest.objects.get().status == RequestStatus.SUBMITTED
+    assert OutboxTask.objects.filter(sent_at__isnull=True).count() == 2
     assert Report.objects.get().queued_at is None
