@@ -1,8 +1,8 @@
 """Hand work to Celery without losing it when the broker is down, and run it once.
 
 `enqueue` writes an OutboxTask row in the caller's transaction and publishes it once the
-transaction commits, within the publish retry policy (CELERY_TASK_PUBLISH_RETRY_POLICY,
-about a second on a dead Redis). A publish that fails leaves the row unsent;
+transaction commits, in bounded time (`publish`: at once on a stopped Redis, about 2 s on
+a hung one). A publish that fails leaves the row unsent;
 `outbox_replay` (celery beat, every minute, so it runs as soon as the broker is back)
 publishes it again. A row is claimed with a conditional UPDATE before each publish, so
 the request's hook and the replay never publish it together. A publish that went
@@ -49,7 +49,8 @@ def enqueue(task: Task, *args) -> OutboxTask:
     """Run `task(*args)` on a worker once the current transaction commits; never lose it.
 
     `args` must be JSON-serialisable (primary keys, strings). Returns the outbox row,
-    written in the caller's transaction: a rollback drops the work with the data.
+    written in the caller's transaction (inside `outbox_batch`, at the end of the block):
+    a rollback drops the work with the data.
     """
     row = OutboxTask(task_name=task.name, args=list(args))
     batch = _batch.get()
