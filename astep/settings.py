@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "astep.modules",
     "matching",
     "surveys",
+    "astep.outbox",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "astep.accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "astep.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASTEP] "
 
@@ -212,8 +214,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once done, and given back to the broker if its worker process
+# dies, so a killed worker loses nothing; the tasks are idempotent (docs/operations.md).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request never waits long on a dead or hung Redis: one connection try of at most 1 s,
+# one retry 0.2 s later, then the work waits in the outbox (astep/outbox/queue.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0,
+    "interval_max": 0.2,
+}
 # A late-acked task whose broker connection drops is redelivered, so stop running it (the
 # tasks are idempotent); the default changes to this in Celery 6.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
@@ -231,6 +245,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Seconds a report build sleeps before its first query: 0 except in tests/faults, which
+# kill a worker mid-build.
+REPORTS_TEST_PAUSE = 0
 
 # Days a volunteer and a teacher have to answer a proposal before it expires.
 MATCHING_PROPOSAL_DAYS = int(os.environ.get("MATCHING_PROPOSAL_DAYS", "10"))
@@ -261,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     "campaign-reminders": {
         "task": "surveys.tasks.campaign_reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "outbox-replay": {
+        "task": "astep.outbox.tasks.outbox_replay_run",
+        "schedule": crontab(),  # every minute: the work queued while the broker was down
     },
     "reports-sweep": {
         "task": "surveys.tasks.reports_sweep",

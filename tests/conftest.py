@@ -41,6 +41,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_resting():
+    """Start every test trusting the broker: a fault test's failed publish makes this
+    process leave the broker alone for a few seconds (astep.outbox.queue.BROKER_REST)."""
+    from astep.outbox import queue
+
+    queue._broker_down_until = 0.0
+
+
 @pytest.fixture
 def celery_worker_on_redis():
     """A real Celery worker (solo pool, in a thread) consuming from the local Redis.
