@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import Role
 from astep.classes.models import AccompanimentRequest, RequestStatus, SchoolClass
@@ -22,7 +23,7 @@ NEXT_SESSIONS = 5
 def home(request):
     user = request.user
     context = {
-        "title": "Accueil",
+        "title": _("Accueil"),
         "school_year": current_school_year(),
         "today": timezone.localdate(),
     }
