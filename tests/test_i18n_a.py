@@ -1,6 +1,8 @@
 """The portal in English (accounts, classes, modules, volunteers): French stays the default,
 the language cookie or the browser's Accept-Language switches pages, forms and errors."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -8,7 +10,13 @@ from django.utils import translation
 
 from astep.accounts.models import Role
 from astep.classes.services import request_problems
-from tests.factories import RequestFactory, SchoolClassFactory, UserFactory, departement
+from tests.factories import (
+    RequestFactory,
+    SchoolClassFactory,
+    SessionFactory,
+    UserFactory,
+    departement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +100,17 @@ def test_an_incomplete_draft_says_what_is_missing_in_the_active_language():
     assert english["theme"] == "Choose a theme."
     assert english["half_days"] == "Tick at least one half-day."
     assert french["theme"] == "Choisissez un thème."
+
+
+def test_a_module_page_speaks_english_down_to_its_status_labels(client):
+    session = SessionFactory(date=date.today() - timedelta(days=1), status="held")
+    SessionFactory(module=session.module)
+    in_english(client).force_login(session.module.teacher)
+
+    page = client.get(reverse("modules:detail", args=[session.module.pk])).content.decode()
+
+    assert "Sessions: 1 held out of 2" in page
+    assert ">Held</span>" in page
+    assert ">Planned</span>" in page
+    assert "Add to my calendar (.ics)" in page
+    assert "Réalisée" not in page
