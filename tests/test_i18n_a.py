@@ -21,6 +21,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """Give the next tests back the default language.
+
+    LocaleMiddleware activates the request's language on the test's own thread and never
+    resets it: without this, tests run after an English request would get English messages.
+    """
+    yield
+    translation.deactivate()
+
+
 def in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
@@ -95,7 +106,8 @@ def test_an_incomplete_draft_says_what_is_missing_in_the_active_language():
 
     with translation.override("en"):
         english = request_problems(draft)
-    french = request_problems(draft)
+    with translation.override("fr"):
+        french = request_problems(draft)
 
     assert english["theme"] == "Choose a theme."
     assert english["half_days"] == "Tick at least one half-day."
