@@ -105,3 +105,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
             charter_2010_publish(version_model=CharterVersion)
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """Give every test French back: the locale middleware leaves a request's language active
+    on the thread, so one English request would turn the next tests' messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

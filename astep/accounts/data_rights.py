@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import SELF_REGISTERED_ROLES, User
 from astep.accounts.services import user_notify
@@ -238,7 +239,7 @@ def _inactive_warn(now: datetime) -> int:
             for user in users:
                 user_notify(
                     recipients=[user],
-                    subject="Votre compte sera anonymisé faute de connexion",
+                    subject=_("Votre compte sera anonymisé faute de connexion"),
                     template="account_inactive",
                     context={"user": user, "deadline": now + GRACE},
                 )

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from astep.accounts.data_rights import (
@@ -27,7 +28,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/privacy.html",
         {
-            "title": "Données personnelles",
+            "title": _("Données personnelles"),
             "inactivity_years": INACTIVITY.days // 365,
             "grace_days": GRACE.days,
         },
@@ -67,8 +68,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(
         request,
-        "Votre compte a été supprimé : vos informations personnelles sont effacées. "
-        "Les modules auxquels vous avez participé restent comptés, sans votre nom.",
+        _(
+            "Votre compte a été supprimé : vos informations personnelles sont effacées. "
+            "Les modules auxquels vous avez participé restent comptés, sans votre nom."
+        ),
     )
     return redirect("home")
 
@@ -81,7 +84,7 @@ def _data_page(
         request,
         "accounts/data.html",
         {
-            "title": "Mes données",
+            "title": _("Mes données"),
             "profile": VolunteerProfile.objects.filter(user=request.user).first(),
             "self_managed": self_managed,
             "form": form if self_managed else None,
