@@ -18,7 +18,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core, injected by the browser tests (package.json; no lock file: see .npmrc)
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	mkdir -p var
