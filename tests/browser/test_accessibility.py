@@ -6,7 +6,10 @@ from astep.accounts.models import Role
 from tests.browser.axe import assert_accessible
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(open_as):

@@ -13,7 +13,10 @@ from surveys.models import Campaign, DepartementalSurvey
 from tests.factories import EcoleFactory, UserFactory, VolunteerProfileFactory, departement
 from tests.surveys.reading import xlsx_tables
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
