@@ -59,16 +59,20 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def open_as(browser, live_server) -> Iterator[Callable[[str], AxePage]]:
-    """Open a browser context for a user (by e-mail) signed in through the login form.
+    """Open a browser context for a user (by e-mail; none: signed out) signed in through the
+    login form with `password` (the factories' by default).
 
     Returns an `AxePage`: a page whose every navigation and form submission is checked
     by axe-core. The contexts are closed when the test ends.
     """
     contexts = []
 
-    def open_as(email: str | None = None) -> AxePage:
+    def open_as(email: str | None = None, password: str = PASSWORD) -> AxePage:
         context = browser.new_context(
-            base_url=live_server.url, locale="fr-FR", accept_downloads=True
+            base_url=live_server.url,
+            locale="fr-FR",
+            accept_downloads=True,
+            viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -76,7 +80,7 @@ def open_as(browser, live_server) -> Iterator[Callable[[str], AxePage]]:
         if email:
             page.goto("/comptes/login/")
             page.fill('input[name="login"]', email)
-            page.fill('input[name="password"]', PASSWORD)
+            page.fill('input[name="password"]', password)
             login_form = page.locator("form").filter(has=page.locator('input[name="login"]'))
             page.follow(login_form.locator('button[type="submit"]'))
             assert not page.url.endswith("/comptes/login/"), f"{email} could not sign in"

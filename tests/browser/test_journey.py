@@ -125,9 +125,11 @@ def test_a_request_goes_from_the_teacher_to_the_national_report(people, open_as)
     national.follow(button(national, "Construire le bilan"))
     with national.expect_download() as download:
         national.get_by_role("link", name=re.compile("^Télécharger")).first.click()
-    data = Path(download.value.path()).read_bytes()
-    tables = xlsx_tables(data)
-    print(list(tables))
-    first = next(iter(tables.values()))
-    france = next(row for row in first if row["Niveau"] == "France")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    # The first sheet: départements, académies and France, one row each.
+    rows = next(iter(xlsx_tables(Path(download.value.path()).read_bytes()).values()))
+    france = next(row for row in rows if row["Niveau"] == "France")
     assert france["Classes accompagnées"] == 1
+    ille_et_vilaine = next(row for row in rows if row["Code département"] == "035")
+    assert ille_et_vilaine["Classes accompagnées"] == 1
+    assert ille_et_vilaine["Classes en REP+"] == 1
