@@ -32,7 +32,7 @@ def _missing() -> str | None:
 
 
 @pytest.fixture(scope="package")
-def browser() -> Iterator:
+def browser(django_db_setup) -> Iterator:
     """One headless Chromium for the browser tests; skip (or fail in CI) when it cannot run.
 
     `BROWSER_TESTS_REQUIRED=1` (set by .ci/run) turns the skip into a failure, so CI never
@@ -43,18 +43,25 @@ def browser() -> Iterator:
         if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
             pytest.fail(f"browser tests required but cannot run: {missing}", pytrace=False)
         pytest.skip(missing)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    snapshot = getattr(connections["default"], "_test_serialized_contents", None)
     # Playwright's sync API keeps an asyncio loop running in this thread while it lives, so
-    # Django would refuse the ORM calls of the tests themselves (factories, assertions).
-    # The package scope stops Playwright, and this permission, when the browser tests end.
+    # Django would refuse the ORM calls of the tests themselves (factories, assertions),
+    # and gives them a connection object of their own (connections are context-local):
+    # hand it the snapshot that `serialized_rollback` restores after each flush. The
+    # package scope ends both when the browser tests end.
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        if snapshot is not None:
+            connections["default"]._test_serialized_contents = snapshot
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         yield chromium
         chromium.close()
+        connections.close_all()
 
 
 @pytest.fixture
