@@ -111,14 +111,16 @@ def test_a_request_goes_from_the_teacher_to_the_national_report(people, open_as)
 
     # The academic correspondent validates it.
     academic = open_as("ia-ipr@example.test")
-    academic.goto(f"/enquete/departements/{survey.pk}/")
+    academic.goto("/enquete/departements/")
+    academic.follow(academic.get_by_role("link", name=re.compile("Ille-et-Vilaine")))
     tick(academic, "Valider l'enquête")
     academic.follow(button(academic, "Enregistrer la décision"))
     survey.refresh_from_db()
     assert survey.status == "validated"
 
-    # DGESCO builds the national report and downloads it: the class is counted.
+    # DGESCO follows the campaign, builds the national report and downloads it.
     national = open_as("dgesco@example.test")
+    national.goto(f"/enquete/campagnes/{Campaign.objects.get().pk}/suivi/")
     national.goto("/enquete/bilans/")
     national.select_option("#id_school_year", current_school_year())
     national.select_option("#id_format", "xlsx")
