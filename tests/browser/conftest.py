@@ -65,7 +65,7 @@ def browser(django_db_setup) -> Iterator:
 
 
 @pytest.fixture
-def open_as(browser, live_server) -> Iterator[Callable[[str], AxePage]]:
+def open_as(browser, live_server) -> Iterator[Callable[..., AxePage]]:
     """Open a browser context for a user (by e-mail; none: signed out) signed in through the
     login form with `password` (the factories' by default).
 
