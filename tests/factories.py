@@ -1,10 +1,11 @@
 """factory_boy factories over the real référentiel (départements come from the migration)."""
 
+import time as clock
 from datetime import date, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from astep.accounts.models import Role, User
@@ -17,6 +18,11 @@ from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerP
 
 # The second factor of the users who need one (base32, any 16+ characters of A-Z2-7).
 TOTP_SECRET = "TESTTESTTESTTESTTESTTESTTESTTEST"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The 6-digit code an authenticator app shows now for `secret` (RFC 6238, 30 s)."""
+    return format_hotp_value(hotp_value(secret, int(clock.time()) // 30))
 
 
 def departement(code: str) -> Departement:

@@ -1,13 +1,12 @@
 """A second factor (TOTP) is required of correspondents, DGESCO staff and admins."""
 
-import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -15,16 +14,11 @@ from django.utils import timezone
 from astep.accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
 from astep.accounts.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
 from astep.accounts.models import Role, User
-from tests.factories import TOTP_SECRET, EcoleFactory, UserFactory, departement
+from tests.factories import TOTP_SECRET, EcoleFactory, UserFactory, departement, totp_code
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "secret-pass-123"
-
-
-def totp_code(secret: str) -> str:
-    """The 6-digit code an authenticator app shows now for `secret` (RFC 6238, 30 s)."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def sign_in(client, user):

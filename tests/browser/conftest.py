@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.browser.axe import AXE_JS, AxePage
+from tests.factories import TOTP_SECRET, totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 30_000  # Chromium on a loaded 2-core machine: generous, but never a sleep
@@ -74,7 +75,9 @@ def open_as(browser, live_server) -> Iterator[Callable[..., AxePage]]:
     """
     contexts = []
 
-    def open_as(email: str | None = None, password: str = PASSWORD) -> AxePage:
+    def open_as(
+        email: str | None = None, password: str = PASSWORD, totp_secret: str = TOTP_SECRET
+    ) -> AxePage:
         context = browser.new_context(
             base_url=live_server.url,
             locale="fr-FR",
@@ -90,6 +93,9 @@ def open_as(browser, live_server) -> Iterator[Callable[..., AxePage]]:
             page.fill('input[name="password"]', password)
             login_form = page.locator("form").filter(has=page.locator('input[name="login"]'))
             page.follow(login_form.locator('button[type="submit"]'))
+            if page.locator('input[name="code"]').count():  # the second factor (MFA roles)
+                page.fill('input[name="code"]', totp_code(totp_secret))
+                page.follow(page.locator('main button[type="submit"]').first)
             assert not page.url.endswith("/comptes/login/"), f"{email} could not sign in"
         return page
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from astep.accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
+from astep.accounts.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
 from astep.classes.models import SchoolClass
 from astep.territory.imports import annuaire_import, communes_import, effectifs_import
 from surveys.models import Campaign
@@ -23,7 +25,6 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "astep" / "territory" / "data" / "sample"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-DEMO_PASSWORD = "astep-demo-2026"
 
 
 @pytest.fixture
@@ -45,18 +46,18 @@ def test_screenshots_of_the_main_pages(demo, open_as):
     visitor.goto("/")
     shoot(visitor, "accueil")
 
-    teacher = open_as("enseignante@demo.astep.test", DEMO_PASSWORD)
+    teacher = open_as("enseignante@demo.astep.test", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     teacher.goto("/")
     shoot(teacher, "accueil-enseignante")
     school_class = SchoolClass.objects.filter(teacher__email="enseignante@demo.astep.test")
     teacher.goto(f"/classes/{school_class.first().pk}/demande/")
     shoot(teacher, "demande")
 
-    volunteer = open_as("accompagnateur@demo.astep.test", DEMO_PASSWORD)
+    volunteer = open_as("accompagnateur@demo.astep.test", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     volunteer.goto("/")
     shoot(volunteer, "accueil-accompagnateur")
 
-    correspondent = open_as("correspondant@demo.astep.test", DEMO_PASSWORD)
+    correspondent = open_as("correspondant@demo.astep.test", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     correspondent.goto("/")
     shoot(correspondent, "accueil-correspondant")
     correspondent.goto("/appariement/")
@@ -66,11 +67,11 @@ def test_screenshots_of_the_main_pages(demo, open_as):
     correspondent.goto("/enquete/")
     shoot(correspondent, "enquete")
 
-    academic = open_as("academique@demo.astep.test", DEMO_PASSWORD)
+    academic = open_as("academique@demo.astep.test", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     academic.goto("/")
     shoot(academic, "accueil-academique")
 
-    national = open_as("dgesco@demo.astep.test", DEMO_PASSWORD)
+    national = open_as("dgesco@demo.astep.test", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     national.goto("/")
     shoot(national, "accueil-dgesco")
     national.goto(f"/enquete/campagnes/{Campaign.objects.get().pk}/suivi/")
