@@ -5,17 +5,19 @@ from collections import Counter
 
 import pytest
 
-from matching import solver
 from matching.solver import (
     Arc,
     Demand,
     Objective,
     Supply,
+    bound,
+    branch,
     request_priority,
     solve,
     solve_exact,
     solve_greedy,
 )
+from matching.solver.parts import without_lone_binomes
 
 
 def test_the_plan_serves_the_school_greedy_leaves_out():
@@ -142,7 +144,7 @@ def test_past_the_branch_limit_the_integer_program_gives_the_same_plan(monkeypat
         *(Arc(3, 10, 80), Arc(3, 20, 50), Arc(4, 10, 80), Arc(4, 20, 10)),
         *(Arc(5, 10, 30), Arc(5, 20, 30), Arc(6, 20, 40), Arc(8, 20, 90)),
     ]
-    monkeypatch.setattr(solver, "BRANCH_LIMIT", 2)  # the root flow and its repair
+    monkeypatch.setattr(branch, "BRANCH_LIMIT", 2)  # the root flow and its repair
 
     plan = solve(demands, supplies, arcs)
 
@@ -155,7 +157,7 @@ def test_a_binome_with_a_single_candidate_is_left_out_before_solving():
     demands = [Demand(1, need=2, priority=230), Demand(2, need=2, priority=3), Demand(3)]
     arcs = [Arc(1, 10, 10), Arc(2, 10, 30), Arc(2, 20, 30), Arc(3, 20, 50)]
 
-    kept = solver._without_lone_binomes(demands, arcs)
+    kept = without_lone_binomes(demands, arcs)
 
     assert kept == arcs[1:]
     plan = solve(demands, [Supply(10), Supply(20)], arcs)
@@ -238,7 +240,7 @@ def test_repairs_that_move_another_binome_still_give_the_optimal_plan(case):
 def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_optimal(
     monkeypatch,
 ):
-    monkeypatch.setattr(solver, "_COVER_LIMIT", 1)  # every pairing charged half to each
+    monkeypatch.setattr(bound, "COVER_LIMIT", 1)  # every pairing charged half to each
     demands = [Demand(1, 2, 230), Demand(2, 2, 230), Demand(3, 2), Demand(4, 1, 104)]
     demands += [Demand(5, 1, 3), Demand(6, 2, 104)]
     supplies = [Supply(10), Supply(20, capacity=2), Supply(30), Supply(40, capacity=2)]
