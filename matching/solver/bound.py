@@ -5,7 +5,7 @@ import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from matching.solver.network import Flow, Network, potentials
+from matching.solver.network import Flow, Network
 
 # Distances go through float64 in scipy's Dijkstra, exact for integers below 2**53. Reduced
 # costs and distances are clipped to this, which keeps a lower bound a lower bound, so that
@@ -35,7 +35,7 @@ def repair_bound(
     tails = np.concatenate([network.tails[forward], network.heads[backward]])
     heads = np.concatenate([network.heads[forward], network.tails[backward]])
     costs = np.concatenate([network.costs[forward], -network.costs[backward]])
-    potential = potentials(tails, heads, costs, network.nodes)
+    potential = network.potential(flow)
     reduced = np.minimum(costs + potential[tails] - potential[heads], _CLIP).astype(float)
     half = np.array([2 + network.d_index[r] for r in flow.half])
     # The sink (node 1) is split so that no path crosses it: arcs into it go to FREE_IN (from

@@ -3,19 +3,22 @@
 from matching.solver.bound import repair_bound
 from matching.solver.network import Flow, Network, weights
 
-BRANCH_LIMIT = 64  # flows per connected part before the integer program takes over
+# Flows per connected part (one min-cost flow at the root, then shortest-path
+# reoptimisations) before the integer program takes over.
+BRANCH_LIMIT = 1000
 
 
 def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
     """The optimal pairs of one part by flows; None when the weights do not fit in 64 bits or
     the search passes BRANCH_LIMIT flows.
 
-    Each node of the search is a flow where some binômes are served by nobody and some fully.
-    When it leaves binômes half served, `repair_bound` gives a lower bound for every plan under
-    that node and the repair meant to reach it, applied along shortest paths, else tried as one
-    more flow; if it leaves nobody half served at the bound, the node is solved. Otherwise the
-    node branches on its costliest half-served binôme, the repair's side first (depth first,
-    pruned by bounds).
+    Each node of the search is an optimal flow where some binômes are served by nobody and
+    some fully; a child changes one binôme from its parent's flow by one shortest path
+    (`Network.reoptimised`). When a node leaves binômes half served, `repair_bound` gives a
+    lower bound for every plan under it and the repair meant to reach it, applied along
+    shortest paths, else by a dive (`_dive`); the best plan found prunes the search, and a
+    plan at the node's bound solves the node. Otherwise the node branches on its costliest
+    half-served binôme, the repair's side first (depth first).
     """
     weighting = weights(demands, supplies, arcs)
     if weighting is None:
@@ -23,12 +26,12 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
     network = Network(demands, supplies, arcs, weighting)
     best: Flow | None = None
     flows = 0
-    stack = [(frozenset(), frozenset())]  # (requests served by none, served fully)
+    stack: list[tuple[Flow | None, dict]] = [(None, {})]  # (parent, the change to make)
     while stack:
-        none, full = stack.pop()
-        if flows + 2 > BRANCH_LIMIT:
+        parent, change = stack.pop()
+        if flows >= BRANCH_LIMIT:
             return None
-        node = network.solve(none=none, full=full)
+        node = network.solve() if parent is None else network.reoptimised(parent, **change)
         flows += 1
         if node is None or (best is not None and node.cost >= best.cost):
             continue  # infeasible, or no better than a plan already found
@@ -39,13 +42,27 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
         if best is not None and bound >= best.cost:
             continue
         if repaired is None or repaired.half or repaired.cost != bound:
-            repaired = network.solve(none=none | drop, full=full | complete)
-            flows += 1
+            repaired, dived = _dive(network, node, complete, BRANCH_LIMIT - flows)
+            flows += dived
         if repaired is not None and not repaired.half:
             if best is None or repaired.cost < best.cost:
                 best = repaired
             if repaired.cost == bound:
                 continue  # the bound proves the repair optimal under this node
-        branches = [(none | {costliest}, full), (none, full | {costliest})]
+        branches = [(node, {"close": costliest}), (node, {"complete": costliest})]
         stack += branches[::-1] if costliest in drop else branches
     return best.pairs if best is not None else None
+
+
+def _dive(network: Network, flow: Flow, complete: frozenset, limit: int) -> tuple[Flow, int]:
+    """A plan under `flow` with nobody half served, if `limit` flows suffice: its half-served
+    binômes completed when the repair says so and it is feasible, else served by nobody, one
+    at a time (closing one may leave another one half served). Returns the last flow and the
+    number of flows spent."""
+    spent = 0
+    while flow.half and spent < limit:
+        request = flow.half[0]
+        child = network.reoptimised(flow, complete=request) if request in complete else None
+        flow = child if child is not None else network.reoptimised(flow, close=request)
+        spent += 1 + (request in complete and child is None)
+    return flow, spent

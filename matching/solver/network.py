@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
 
 from matching.solver.model import TRAVEL_PER_DECIKM
 
@@ -92,9 +94,11 @@ class Network:
         if graph.solve() != graph.OPTIMAL:
             return None
         flows = graph.flows(np.arange(len(self.tails), dtype=np.int32))
-        return self.flow(
+        flow = self.flow(
             flows, capacities, graph.optimal_cost() - sum(self.reward[r] for r in full)
         )
+        flow.full = frozenset(full)
+        return flow
 
     def flow(self, flows, capacities, cost) -> "Flow":
         """The node of the search of these arrays (one entry per arc) and weighted cost."""
@@ -103,6 +107,76 @@ class Network:
         served = flows[self.first_sink_arc : self.first_sink_arc + len(self.demands)]
         half = [d.id for d, units in zip(self.demands, served, strict=True) if 0 < units < d.need]
         return Flow(pairs, cost, half, capacities, flows)
+
+    def residual(self, flows, capacities) -> "Residual":
+        """The residual network of these flows: an arc forward where it has room, backward
+        where it carries flow."""
+        forward, backward = flows < capacities, flows > 0
+        arc = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
+        sign = np.repeat(np.array([1, -1], np.int64), [forward.sum(), backward.sum()])
+        tails = np.where(sign > 0, self.tails[arc], self.heads[arc])
+        heads = np.where(sign > 0, self.heads[arc], self.tails[arc])
+        return Residual(tails, heads, sign * self.costs[arc], arc, sign)
+
+    def potential(self, flow: "Flow") -> np.ndarray:
+        """Potentials of an optimal `flow` (every reduced cost of its residual network ≥ 0),
+        computed once by Bellman-Ford unless the flow came with them."""
+        if flow.potential is None:
+            r = self.residual(flow.flows, flow.capacities)
+            flow.potential = potentials(r.tails, r.heads, r.costs, self.nodes)
+        return flow.potential
+
+    def reoptimised(self, flow: "Flow", *, close=None, complete=None) -> "Flow | None":
+        """The optimal flow once the half-served binôme `close` gets nobody, or `complete`
+        gets its whole need, from the optimal `flow` of its parent node; None when infeasible.
+
+        Closing frees its volunteer's unit, completing needs one more unit: either way one
+        node has a unit too many and another one too few, and the parent's potentials keep
+        every other residual arc's reduced cost ≥ 0. One shortest path between the two
+        (Dijkstra on the reduced costs) restores an optimal flow, as in the successive
+        shortest paths algorithm (Ahuja, Magnanti and Orlin, Network Flows, ch. 9.7), at a
+        fraction of a new min-cost flow.
+        """
+        potential = self.potential(flow)
+        request = close if close is not None else complete
+        i = self.d_index[request]
+        node, sink_arc = 2 + i, self.first_sink_arc + i
+        flows, capacities = flow.flows.copy(), flow.capacities.copy()
+        flows[sink_arc] = 0
+        if close is not None:
+            into = self.first_arc + np.flatnonzero(self.arc_demand == i)
+            start, end = self.tails[into[flows[into] > 0][0]], 1  # the volunteer, the sink
+            flows[into] = capacities[into] = 0
+        else:
+            capacities[sink_arc] = 0
+            start, end = 1, node
+        r = self.residual(flows, capacities)
+        # A closed request is out of reach, its arc to the sink too.
+        keep = r.tails != node if close is not None else np.ones(len(r.tails), bool)
+        reduced = r.costs + potential[r.tails] - potential[r.heads]
+        if (reduced[keep] < 0).any():
+            raise RuntimeError("the parent's potentials are not optimal")
+        at = csr_array(
+            (np.flatnonzero(keep) + 1, (r.tails[keep], r.heads[keep])), (self.nodes,) * 2
+        )
+        graph = csr_array((reduced[at.data - 1].astype(float), at.indices, at.indptr), at.shape)
+        distance, before = dijkstra(graph, indices=start, return_predecessors=True)
+        if not np.isfinite(distance[end]):
+            return None
+        step = end
+        while step != start:
+            k = int(at[before[step], step]) - 1
+            flows[r.arc[k]] += r.sign[k]
+            step = before[step]
+        moved = np.minimum(distance, distance[end]).astype(np.int64)
+        child_potential = potential + moved
+        if close is not None:
+            child_potential[node] = child_potential[1] - self.costs[sink_arc]
+        full = {complete} if complete is not None else set()
+        cost = int(self.costs @ flows) - sum(self.reward[q] for q in full | flow.full)
+        child = self.flow(flows, capacities, cost)
+        child.potential, child.full = child_potential, flow.full | full
+        return child
 
 
 @dataclass
@@ -115,6 +189,20 @@ class Flow:
     half: list[int]
     capacities: np.ndarray
     flows: np.ndarray
+    potential: np.ndarray | None = None  # optimal potentials, one per node, when known
+    full: frozenset = frozenset()  # the requests forced to be served fully
+
+
+@dataclass
+class Residual:
+    """A residual network as arrays, one entry per residual arc: its ends, its cost, the
+    network's arc it stands for and +1 forward or −1 backward."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    costs: np.ndarray
+    arc: np.ndarray
+    sign: np.ndarray
 
 
 def potentials(tails, heads, costs, nodes: int) -> np.ndarray:

@@ -17,7 +17,8 @@ from matching.solver import (
     solve_exact,
     solve_greedy,
 )
-from matching.solver.parts import without_lone_binomes
+from matching.solver.network import Network, weights
+from matching.solver.parts import components, without_lone_binomes
 
 
 def test_the_plan_serves_the_school_greedy_leaves_out():
@@ -253,3 +254,58 @@ def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_opt
 
     assert sorted(plan.pairs) == [(2, 40), (2, 50), (4, 30), (5, 10)]
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
+
+
+def test_a_child_flow_reoptimised_by_one_shortest_path_costs_what_a_new_flow_costs():
+    rng = random.Random(5)
+    checked = 0
+    while checked < 30:
+        demands, supplies, arcs = _random_instance(rng)
+        for part in components(demands, supplies, without_lone_binomes(demands, arcs)):
+            net = Network(*part, weights(*part))
+            root = net.solve()
+            for request in root.half:
+                for change, none, full in (
+                    ("close", {request}, set()),
+                    ("complete", set(), {request}),
+                ):
+                    child = net.reoptimised(root, **{change: request})
+                    fresh = net.solve(none=none, full=full)
+                    assert (child is None) == (fresh is None)
+                    if child is not None:
+                        assert (child.cost, sorted(child.half)) == (fresh.cost, sorted(fresh.half))
+                        checked += 1
+
+
+# Three binômes and three single requests over six volunteers, where the flow keeps a binôme
+# half served until the search has branched several times.
+BRANCHING = (
+    [(0, 2, 104), (1, 2, 104), (3, 1, 104), (4, 2, 0), (6, 2, 3), (10, 2, 104), (12, 1, 3)]
+    + [(19, 2, 104), (22, 2, 230)],
+    [(100, 1), (101, 1), (102, 1), (103, 2), (104, 3), (105, 3)],
+    [(0, 102, 49, 0), (0, 105, 43, 0), (1, 102, 40, 0), (1, 103, 34, 0), (1, 105, 26, 0)]
+    + [(4, 100, 11, 0), (4, 102, 41, 2), (6, 102, 27, 1), (6, 103, 38, 1), (10, 102, 22, 2)]
+    + [(12, 103, 6, 1), (19, 104, 59, 1), (22, 103, 31, 0), (22, 104, 58, 1)],
+)
+
+
+def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch):
+    reoptimised = Network.reoptimised
+    calls = []
+
+    def counted(self, flow, **change):
+        calls.append(change)
+        return reoptimised(self, flow, **change)
+
+    monkeypatch.setattr(Network, "reoptimised", counted)
+    demands, supplies, arcs = [], [], []
+    for shift in (0, 1000):  # the same part twice, far apart: two connected parts
+        demands += [Demand(shift + d, need, priority) for d, need, priority in BRANCHING[0]]
+        supplies += [Supply(shift + s, capacity) for s, capacity in BRANCHING[1]]
+        arcs += [Arc(shift + d, shift + s, km, pref) for d, s, km, pref in BRANCHING[2]]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert plan.methods == {"flow": 2}
+    assert len(calls) >= 2 * 4  # each part branched, then reoptimised its children
