@@ -2,7 +2,7 @@
 the repair meant to reach it."""
 
 import numpy as np
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from matching.solver.network import Flow, Network
@@ -193,3 +193,61 @@ def _cover(members: tuple, alone, together, memo: dict) -> tuple[int, list[tuple
                 best = (int(together[first, other]) + cost, [(first, other), *groups])
         memo[members] = best
     return memo[members]
+
+
+def parity_bound(network: Network, flow: Flow) -> tuple[float, Flow | None]:
+    """A lower bound on the cost of every plan under `flow`'s node with nobody half served,
+    from the parity of its half-served binômes (`flow.cost` when they are even in number),
+    and `flow` changed along the cycles that price it (None when they do not fit together).
+
+    A binôme's unit counts half a request served. With an odd number of them half served,
+    the flow serves a whole number and a half, and a plan a whole number: the cycles turning
+    the flow into the plan (each through the sink once, each of reduced cost ≥ 0, see
+    `repair_bound`) cannot all keep the number served. One of them at least enters the sink
+    from one kind (a single request, a binôme, the free arc) and leaves it towards another:
+    the cheapest such cycle is a bound. With one binôme b half served, one cycle passes its
+    own arc to the sink: either that cycle changes the number served, or it keeps it (it
+    joins b to another binôme) and another one changes it; the cheaper of the two cases is
+    the bound. Prices are shortest paths (Dijkstra on reduced costs, the sink split by kind
+    and b apart); infinity when no cycle changes the number served, as no plan exists then.
+    """
+    if len(flow.half) % 2 == 0:
+        return flow.cost, None
+    potential = network.potential(flow)
+    r = network.residual(flow.flows, flow.capacities)
+    reduced = np.minimum(r.costs + potential[r.tails] - potential[r.heads], _CLIP)
+    n = network.nodes
+    # The sink split: entered from a single request, a binôme, the free arc or b (n to n + 3),
+    # left towards the same (n + 4 to n + 7).
+    kind = network.binome.astype(np.int64)  # 0 a single request, 1 a binôme, 2 the source
+    kind[0] = 2
+    if len(flow.half) == 1:
+        kind[2 + network.d_index[flow.half[0]]] = 3
+    into, out = r.heads == 1, r.tails == 1
+    ends = np.where(into, n + kind[r.tails], r.heads)
+    starts = np.where(out, n + 4 + kind[r.heads], r.tails)
+    at = csr_array((np.arange(1, len(starts) + 1), (starts, ends)), shape=(n + 8, n + 8))
+    graph = csr_array((reduced[at.data - 1].astype(float), at.indices, at.indptr), at.shape)
+    distance, before = dijkstra(graph, indices=n + 4 + np.arange(4), return_predecessors=True)
+    d = distance[:, n : n + 4]  # d[left towards, entered from]
+    kinds = [0, 1, 2]
+    changes = [(x, y) for x in kinds for y in kinds if x != y]
+    anywhere = min(changes, key=lambda c: d[c])
+    cases = [[anywhere]]
+    if len(flow.half) == 1:
+        cases = [[(3, 0)], [(3, 2)], [(0, 3)], [(2, 3)], [(3, 1), anywhere], [(1, 3), anywhere]]
+    best = min(cases, key=lambda cycles: sum(d[c] for c in cycles))
+    bound = sum(d[c] for c in best)
+    if not np.isfinite(bound):
+        return np.inf, None
+    flows = flow.flows.copy()
+    for row, column in best:
+        step = n + column
+        while before[row, step] >= 0:
+            k = int(at[before[row, step], step]) - 1
+            flows[r.arc[k]] += r.sign[k]
+            step = before[row, step]
+    if (flows < 0).any() or (flows > flow.capacities).any():
+        return flow.cost + int(bound), None
+    cost = flow.cost + int(network.costs @ (flows - flow.flows))
+    return flow.cost + int(bound), network.flow(flows, flow.capacities, cost)

@@ -1,11 +1,11 @@
 """The branch and bound over min-cost flows for the binômes' "two or none"."""
 
-from matching.solver.bound import repair_bound
+from matching.solver.bound import parity_bound, repair_bound
 from matching.solver.network import Flow, Network, weights
 
 # Flows per connected part (one min-cost flow at the root, then shortest-path
 # reoptimisations) before the integer program takes over.
-BRANCH_LIMIT = 1000
+BRANCH_LIMIT = 200
 
 
 def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
@@ -39,6 +39,9 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
             best = node
             continue
         bound, drop, complete, costliest, repaired = repair_bound(network, node)
+        parity, fixed = parity_bound(network, node)
+        if parity > bound:
+            bound, repaired = parity, fixed
         if best is not None and bound >= best.cost:
             continue
         if repaired is None or repaired.half or repaired.cost != bound:
