@@ -16,9 +16,10 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
     some fully; a child changes one binôme from its parent's flow by one shortest path
     (`Network.reoptimised`). When a node leaves binômes half served, `repair_bound` gives a
     lower bound for every plan under it and the repair meant to reach it, applied along
-    shortest paths, else by a dive (`_dive`); the best plan found prunes the search, and a
-    plan at the node's bound solves the node. Otherwise the node branches on its costliest
-    half-served binôme, the repair's side first (depth first).
+    shortest paths, and `parity_bound` another one; the plans these repairs give, else a
+    dive (`_dive`), update the best plan found, which prunes every node whose bound it
+    meets. Otherwise the node branches on its costliest half-served binôme, the repair's
+    side first (depth first).
     """
     weighting = weights(demands, supplies, arcs)
     if weighting is None:
@@ -40,21 +41,26 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
             continue
         bound, drop, complete, costliest, repaired = repair_bound(network, node)
         parity, fixed = parity_bound(network, node)
-        if parity > bound:
-            bound, repaired = parity, fixed
-        if best is not None and bound >= best.cost:
-            continue
-        if repaired is None or repaired.half or repaired.cost != bound:
-            repaired, dived = _dive(network, node, complete, BRANCH_LIMIT - flows)
-            flows += dived
-        if repaired is not None and not repaired.half:
-            if best is None or repaired.cost < best.cost:
-                best = repaired
-            if repaired.cost == bound:
-                continue  # the bound proves the repair optimal under this node
+        bound = max(bound, parity)
+        for plan in (repaired, fixed):
+            best = _better(best, plan)
+        if best is None or best.cost > bound:
+            dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
+            flows += spent
+            best = _better(best, dived)
+        if best is not None and best.cost <= bound:
+            continue  # nothing under this node beats the best plan: it may be the node's own
         branches = [(node, {"close": costliest}), (node, {"complete": costliest})]
         stack += branches[::-1] if costliest in drop else branches
     return best.pairs if best is not None else None
+
+
+def _better(best: Flow | None, flow: Flow | None) -> Flow | None:
+    """The cheaper of `best` and `flow`, counting `flow` only when it is a plan (nobody half
+    served)."""
+    if flow is None or flow.half or (best is not None and best.cost <= flow.cost):
+        return best
+    return flow
 
 
 def _dive(network: Network, flow: Flow, complete: frozenset, limit: int) -> tuple[Flow, int]:
