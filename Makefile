@@ -11,14 +11,19 @@ ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuair
 COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
 EFFECTIFS := $(if $(wildcard $(EFFECTIFS_REAL)),$(EFFECTIFS_REAL),$(SAMPLE)/effectifs-sample.csv)
 
-.PHONY: install run test lint bench-matching bench-reports
+.PHONY: install run test lint screenshots bench-matching bench-reports
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core, injected by the browser tests (package.json; no lock file: see .npmrc)
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	mkdir -p var
@@ -36,6 +41,10 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# docs/screenshots/*.png: the main pages on the demo data, in Chromium (not part of `test`)
+screenshots: install
+	$(VENV)/bin/pytest tests/browser/screenshots.py
 
 # Matching plan vs greedy vs exact on real geography, 3 sizes (see benchmarks/matching.py)
 bench-matching: install

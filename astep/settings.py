@@ -6,6 +6,7 @@ e-mails printed on the console. Production sets every variable of the README tab
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "astep.modules",
     "matching",
     "surveys",
+    "astep.outbox",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +96,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "astep.navigation.main_navigation",
             ],
+            "libraries": {"form_errors": "astep.form_errors"},
         },
     },
 ]
@@ -128,6 +132,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "astep.accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "astep.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASTEP] "
 
@@ -138,6 +143,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASTEP] "
 # administrator, and an account the administrator opened is found by its e-mail address
 # (ProConnect hands out verified professional addresses only).
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_SERVER_URL = os.environ.get(
+    "PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2"
+)
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "provider_class": "astep.accounts.proconnect.provider.ProConnectProvider",
@@ -147,11 +155,7 @@ SOCIALACCOUNT_PROVIDERS = {
                 "name": "ProConnect",
                 "client_id": PROCONNECT_CLIENT_ID,
                 "secret": os.environ.get("PROCONNECT_CLIENT_SECRET", ""),
-                "settings": {
-                    "server_url": os.environ.get(
-                        "PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2"
-                    ),
-                },
+                "settings": {"server_url": PROCONNECT_SERVER_URL},
             }
         ]
         if PROCONNECT_CLIENT_ID
@@ -161,8 +165,6 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
-# Logging out of the portal ends the ProConnect session too (astep/accounts/proconnect/logout.py).
-ACCOUNT_ADAPTER = "astep.accounts.proconnect.logout.AccountAdapter"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -198,6 +200,14 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Absolute address of the portal, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The legal notice (/mentions-legales/) names the host and the director of publication.
+LEGAL_HOSTING = os.environ.get(
+    "LEGAL_HOSTING", "Hébergeur à préciser (nom, adresse et téléphone) avant la mise en ligne"
+)
+LEGAL_PUBLICATION_DIRECTOR = os.environ.get(
+    "LEGAL_PUBLICATION_DIRECTOR", "Le directeur général de l'enseignement scolaire (DGESCO)"
+)
 
 # Production (DEBUG off): HTTPS only, behind a reverse proxy that terminates TLS; static
 # files served by gunicorn through WhiteNoise, with hashed names cached for a year.
@@ -237,8 +247,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once done, and given back to the broker if its worker process
+# dies, so a killed worker loses nothing; the tasks are idempotent (docs/operations.md).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request never waits long on a dead or hung Redis: one connection try of at most 1 s,
+# one retry 0.2 s later, then the work waits in the outbox (astep/outbox/queue.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0,
+    "interval_max": 0.2,
+}
 # A late-acked task whose broker connection drops is redelivered, so stop running it (the
 # tasks are idempotent); the default changes to this in Celery 6.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
@@ -256,6 +278,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Seconds a report build sleeps before its first query: 0 except in tests/faults, which
+# kill a worker mid-build.
+REPORTS_TEST_PAUSE = 0
 
 # Days a volunteer and a teacher have to answer a proposal before it expires.
 MATCHING_PROPOSAL_DAYS = int(os.environ.get("MATCHING_PROPOSAL_DAYS", "10"))
@@ -287,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.campaign_reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    "outbox-replay": {
+        "task": "astep.outbox.tasks.outbox_replay_run",
+        "schedule": crontab(),  # every minute: the work queued while the broker was down
+    },
     "reports-sweep": {
         "task": "surveys.tasks.reports_sweep",
         "schedule": crontab(),  # every minute: a report waiting for a broker that is back
@@ -296,3 +326,110 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# --- Security (issue 8, ASVS 5.0 level 2): deny by default, CSP, MFA, rate limits, audit log.
+# Kept in one block (docs/operations.md, "Sécurité") so the other security work merges beside it.
+INSTALLED_APPS += ["allauth.mfa", "auditlog"]
+MIDDLEWARE += [
+    # Every view needs a signed-in user unless marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "astep.accounts.mfa.MfaRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "astep.audit.AuditlogMiddleware",
+]
+
+# No inline script or style anywhere: every script is a static file (the DSFR's too). Forms
+# post only here and to FORM_ACTION_HOSTS (comma-separated origins: ProConnect's, once used).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        # The ProConnect button's form is redirected to ProConnect: browsers check
+        # form-action on that redirect too.
+        "form-action": [
+            "'self'",
+            *env_list("FORM_ACTION_HOSTS", ""),
+            *(
+                [urlsplit(PROCONNECT_SERVER_URL)._replace(path="").geturl()]
+                if PROCONNECT_CLIENT_ID
+                else []
+            ),
+        ],
+    },
+}
+
+# allauth: the same answer whether an e-mail has an account or not; rate limits per IP and
+# per account ("5/5m/key": five in five minutes on one e-mail), counted on the client's
+# address: the X-Forwarded-For entry the last of ALLAUTH_TRUSTED_PROXY_COUNT proxies
+# appended (production: the one TLS reverse proxy), else REMOTE_ADDR.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    # Per address, loose enough for a school or a rectorat behind one NAT address.
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password_from_key": "20/m/ip",
+    # Per account: what stops guessing one person's password or flooding their mailbox.
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/h/key",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "ALLAUTH_TRUSTED_PROXY_COUNT", 0 if DEBUG or not env_bool("BEHIND_PROXY", True) else 1
+)
+
+# The rate limits and the TOTP codes already used live in the cache: in production, the
+# database's (table made by `createcachetable`), so that every gunicorn worker shares them.
+if not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "astep_cache",
+        }
+    }
+
+# Multi-factor authentication: TOTP (any authenticator app) and recovery codes; required
+# for the roles of accounts.models.MFA_REQUIRED_ROLES and for admins (MfaRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ASTEP"
+
+# Audit log (django-auditlog, read in the Django admin): who changed what, old and new
+# values, on the decisions the portal records; only the fields that carry a decision, so
+# autosaved drafts and personal data stay out of it.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "include_fields": [
+            "role",
+            "departement",
+            "academie",
+            "circonscription",
+            "organisation",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+    },
+    {
+        "model": "volunteers.VolunteerProfile",
+        "include_fields": ["level", "verdict", "review_status", "reviewed_by", "attested_by"],
+    },
+    {"model": "matching.Proposal", "include_fields": ["request", "volunteer", "status"]},
+    {"model": "modules.Module"},
+    {
+        "model": "modules.Session",
+        "include_fields": ["date", "start_time", "end_time", "status", "volunteer"],
+    },
+    {
+        "model": "surveys.DepartementalSurvey",
+        "include_fields": ["status", "submitted_at", "submitted_by", "validated_at"],
+    },
+    {"model": "surveys.SurveyEvent"},
+)

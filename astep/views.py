@@ -1,91 +1,57 @@
-"""The home page: what each role has to do next."""
+"""The home page (what each role has to do next) and the legal pages of the footer."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from astep import dashboard
 from astep.accounts.models import Role
-from astep.classes.models import AccompanimentRequest, RequestStatus, SchoolClass
-from astep.modules.models import Module, Session
+from astep.modules.models import Module
 from astep.school_year import current_school_year
-from astep.volunteers.charter import charter_to_sign
-from astep.volunteers.models import (
-    CharterSignature,
-    ReviewStatus,
-    VolunteerProfile,
-)
-from matching.models import Proposal, ProposalStatus
-from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 
-NEXT_SESSIONS = 5
+DASHBOARDS = {
+    Role.TEACHER: dashboard.teacher_dashboard,
+    Role.VOLUNTEER: dashboard.volunteer_dashboard,
+    Role.DEPARTMENTAL_CORRESPONDENT: dashboard.departmental_dashboard,
+    Role.ACADEMIC_CORRESPONDENT: dashboard.academic_dashboard,
+    Role.NATIONAL: dashboard.national_dashboard,
+    Role.SCIENTIFIC_CORRESPONDENT: dashboard.scientific_dashboard,
+}
 
 
+@login_not_required
 def home(request):
     user = request.user
-    context = {
-        "title": "Accueil",
-        "school_year": current_school_year(),
-        "today": timezone.localdate(),
-    }
+    school_year = current_school_year()
+    context = {"title": _("Accueil"), "school_year": school_year, "today": timezone.localdate()}
     if not user.is_authenticated:
         return render(request, "home_anonymous.html", context)
-    if user.role == Role.TEACHER:
-        context.update(
-            classes=SchoolClass.objects.filter(teacher=user).count(),
-            drafts=AccompanimentRequest.objects.filter(
-                school_class__teacher=user, status=RequestStatus.DRAFT
-            ).select_related("school_class__ecole"),
-            requests=AccompanimentRequest.objects.filter(school_class__teacher=user)
-            .exclude(status=RequestStatus.DRAFT)
-            .filter(school_class__school_year=current_school_year())
-            .select_related("school_class__ecole"),
-            pending_proposals=Proposal.objects.for_user(user)
-            .filter(status=ProposalStatus.PENDING, teacher_accepted_at__isnull=True)
-            .count(),
-        )
-    elif user.role == Role.VOLUNTEER:
-        profile = VolunteerProfile.objects.filter(user=user).first() or VolunteerProfile(user=user)
-        context.update(
-            profile=profile,
-            next_step=profile.next_step(
-                charter_signed=CharterSignature.objects.in_force().filter(user=user).exists()
-            ),
-            charter_to_sign=charter_to_sign(user=user),
-            pending_proposals=Proposal.objects.for_user(user)
-            .filter(status=ProposalStatus.PENDING, volunteer_accepted_at__isnull=True)
-            .count(),
-        )
-    elif user.role == Role.DEPARTMENTAL_CORRESPONDENT:
-        context.update(
-            open_requests=AccompanimentRequest.objects.for_user(user)
-            .filter(status=RequestStatus.SUBMITTED)
-            .count(),
-            waiting_proposals=Proposal.objects.for_user(user)
-            .filter(status=ProposalStatus.PENDING)
-            .count(),
-            volunteers_to_review=VolunteerProfile.objects.for_user(user)
-            .filter(review_status=ReviewStatus.PENDING)
-            .count(),
-            survey=DepartementalSurvey.objects.filter(
-                departement_id=user.departement_id, campaign__school_year=current_school_year()
-            ).first(),
-        )
-    elif user.role == Role.SCIENTIFIC_CORRESPONDENT:
-        context["attestations_asked"] = (
-            VolunteerProfile.objects.for_user(user)
-            .filter(review_status=ReviewStatus.AWAITING_ATTESTATION)
-            .count()
-        )
-    elif user.role in (Role.NATIONAL, Role.ACADEMIC_CORRESPONDENT):
-        context["campaign"] = Campaign.objects.filter(school_year=current_school_year()).first()
-        context["surveys_to_review"] = (
-            DepartementalSurvey.objects.for_user(user).filter(status=SurveyStatus.SUBMITTED).count()
-        )
+    if user.role in DASHBOARDS:
+        context.update(DASHBOARDS[user.role](user, school_year))
     context["modules"] = Module.objects.for_user(user).count()
-    if user.role in (Role.TEACHER, Role.VOLUNTEER):
-        context["next_sessions"] = (
-            Session.objects.for_user(user)
-            .upcoming()
-            .filter(date__gte=context["today"])
-            .select_related("module__request__school_class__ecole")[:NEXT_SESSIONS]
-        )
     return render(request, "home.html", context)
+
+
+@login_not_required
+def accessibility(request):
+    return render(request, "pages/accessibility.html", {"title": _("Accessibilité")})
+
+
+@login_not_required
+def legal_notice(request):
+    return render(
+        request,
+        "pages/legal_notice.html",
+        {
+            "title": _("Mentions légales"),
+            "hosting": settings.LEGAL_HOSTING,
+            "publication_director": settings.LEGAL_PUBLICATION_DIRECTOR,
+        },
+    )
+
+
+@login_not_required
+def sitemap(request):
+    return render(request, "pages/sitemap.html", {"title": _("Plan du site")})

@@ -3,6 +3,8 @@
 from collections import Counter
 
 import numpy as np
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from astep.classes.models import Level, Theme
 from astep.half_days import HalfDay
@@ -13,24 +15,33 @@ from matching.pool import NEAR_MISS_KM, distance_km, haversine_km, pair_problems
 
 def pair_why(pool: Pool, request_id: int, volunteer_id: int, *, locked: bool) -> dict:
     """One pair of a plan as stored in `Plan.pairs`: ids, km, whether locked, and the reasons
-    in French (distance against the limit, half-days in common, preferences, priority)."""
+    in the active language (distance against the limit, half-days in common, preferences,
+    priority)."""
     request, volunteer = pool.request_facts[request_id], pool.volunteer_facts[volunteer_id]
     km = round(distance_km(request, volunteer), 1)
     why = [
-        "Module à distance"
+        gettext("Module à distance")
         if request.remote
-        else f"{_km(km)} km, dans sa limite de {volunteer.max_distance_km} km",
-        "En commun : "
-        + ", ".join(_half_day(h) for h in sorted(request.half_days & volunteer.half_days)),
+        else gettext("%(km)s km, dans sa limite de %(limit)s km")
+        % {"km": _km(km), "limit": volunteer.max_distance_km},
+        gettext("En commun : %(half_days)s")
+        % {
+            "half_days": ", ".join(
+                _half_day(h) for h in sorted(request.half_days & volunteer.half_days)
+            )
+        },
     ]
     levels = sorted(request.levels & volunteer.levels)
     if levels:
-        why.append("Niveau préféré : " + ", ".join(str(Level(v).label) for v in levels))
+        why.append(
+            gettext("Niveau préféré : %(levels)s")
+            % {"levels": ", ".join(str(Level(v).label) for v in levels)}
+        )
     if request.theme in volunteer.themes:
-        why.append(f"Thème préféré : {Theme(request.theme).label}")
+        why.append(gettext("Thème préféré : %(theme)s") % {"theme": Theme(request.theme).label})
     why += _priority(pool, request_id)
     if locked:
-        why.append("Paire verrouillée par le correspondant")
+        why.append(gettext("Paire verrouillée par le correspondant"))
     return {
         "request": request_id,
         "volunteer": volunteer_id,
@@ -50,37 +61,45 @@ def unserved_why(pool: Pool, request_id: int, *, chosen: list[int], left: dict[i
     why, unblock = [], []
     if request.need == 2 and len(candidates) < 2:
         why.append(
-            "Binôme demandé : "
-            + (
-                "un seul accompagnateur possible."
-                if candidates
-                else "aucun accompagnateur possible."
-            )
+            gettext("Binôme demandé : un seul accompagnateur possible.")
+            if candidates
+            else gettext("Binôme demandé : aucun accompagnateur possible.")
         )
         if candidates:
-            unblock.append("Accepter un seul accompagnateur servirait la demande.")
+            unblock.append(gettext("Accepter un seul accompagnateur servirait la demande."))
     elif candidates:
         busy = sorted(
             (c for c in candidates if left.get(c, 0) <= 0 and c not in chosen),
             key=lambda c: distance_km(request, pool.volunteer_facts[c]),
         )
         why.append(
-            f"Ses {len(candidates)} candidat{'s' if len(candidates) > 1 else ''} sont retenus "
-            "pour des demandes prioritaires ou qu'ils servent de plus près."
+            ngettext(
+                "Ses %(n)s candidat sont retenus pour des demandes prioritaires ou qu'ils "
+                "servent de plus près.",
+                "Ses %(n)s candidats sont retenus pour des demandes prioritaires ou qu'ils "
+                "servent de plus près.",
+                len(candidates),
+            )
+            % {"n": len(candidates)}
         )
         if busy:
             name = pool.volunteers[busy[0]].user
             km = _km(distance_km(request, pool.volunteer_facts[busy[0]]))
-            unblock.append(f"Un module de plus pour {name} ({km} km) servirait cette demande.")
+            unblock.append(
+                gettext("Un module de plus pour %(name)s (%(km)s km) servirait cette demande.")
+                % {"name": name, "km": km}
+            )
     near_misses = _single_faults(pool, request_id)
     why_more, unblock_more = _near_miss_lines(request, near_misses)
     why += why_more
     unblock += unblock_more
     if not why:
-        why.append("Aucun accompagnateur disponible à portée de l'école.")
+        why.append(gettext("Aucun accompagnateur disponible à portée de l'école."))
         unblock.append(
-            "Faire connaître l'ASTEP aux partenaires scientifiques du secteur (universités, "
-            "écoles d'ingénieurs, entreprises, associations)."
+            gettext(
+                "Faire connaître l'ASTEP aux partenaires scientifiques du secteur (universités, "
+                "écoles d'ingénieurs, entreprises, associations)."
+            )
         )
     return {"request": request_id, "why": why, "unblock": unblock}
 
@@ -121,28 +140,89 @@ def _near_miss_lines(request, faults) -> tuple[list[str], list[str]]:
     why, unblock = [], []
     if far := faults.get("too_far"):
         kms = sorted(km for _, km in far)
-        why.append(f"{_count(len(far))} à {_km(kms[0])}–{_km(kms[-1])} km, au-delà de leur limite.")
+        n = len(far)
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur à %(min)s–%(max)s km, au-delà de leur limite.",
+                "%(n)s accompagnateurs à %(min)s–%(max)s km, au-delà de leur limite.",
+                n,
+            )
+            % {"n": n, "min": _km(kms[0]), "max": _km(kms[-1])}
+        )
         unblock.append(
-            f"{_count(len(far))} à {round(kms[0])}–{round(kms[-1])} km accepterai"
-            f"{'en' if len(far) > 1 else ''}t un module à distance ou un trajet un peu plus long."
+            ngettext(
+                "%(n)s accompagnateur à %(min)s–%(max)s km accepterait un module à distance ou "
+                "un trajet un peu plus long.",
+                "%(n)s accompagnateurs à %(min)s–%(max)s km accepteraient un module à distance "
+                "ou un trajet un peu plus long.",
+                n,
+            )
+            % {"n": n, "min": round(kms[0]), "max": round(kms[-1])}
         )
     if other := faults.get("half_days"):
-        best, n = _most_common(other, "half_days")
-        why.append(f"{_count(len(other))} à portée, libre{_s(other)} d'autres demi-journées.")
+        best, count = _most_common(other, "half_days")
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur à portée, libre d'autres demi-journées.",
+                "%(n)s accompagnateurs à portée, libres d'autres demi-journées.",
+                len(other),
+            )
+            % {"n": len(other)}
+        )
         unblock.append(
-            f"Ajouter « {_half_day(best).lower()} » à la demande en rendrait {n} possible{_s(n)}."
+            ngettext(
+                "Ajouter « %(half_day)s » à la demande en rendrait %(n)s possible.",
+                "Ajouter « %(half_day)s » à la demande en rendrait %(n)s possibles.",
+                count,
+            )
+            % {"half_day": _half_day(best).lower(), "n": count}
         )
     if other := faults.get("months"):
-        best, n = _most_common(other, "months")
-        why.append(f"{_count(len(other))} à portée, pas libre{_s(other)} pendant la période.")
-        unblock.append(f"Une période en {Month(best).label} en rendrait {n} possible{_s(n)}.")
+        best, count = _most_common(other, "months")
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur à portée, pas libre pendant la période.",
+                "%(n)s accompagnateurs à portée, pas libres pendant la période.",
+                len(other),
+            )
+            % {"n": len(other)}
+        )
+        unblock.append(
+            ngettext(
+                "Une période en %(month)s en rendrait %(n)s possible.",
+                "Une période en %(month)s en rendrait %(n)s possibles.",
+                count,
+            )
+            % {"month": Month(best).label, "n": count}
+        )
     if full := faults.get("full"):
-        why.append(f"{_count(len(full))} à portée, sans module disponible cette année.")
-        unblock.append("Un module de plus accepté par l'un d'eux servirait la demande.")
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur à portée, sans module disponible cette année.",
+                "%(n)s accompagnateurs à portée, sans module disponible cette année.",
+                len(full),
+            )
+            % {"n": len(full)}
+        )
+        unblock.append(gettext("Un module de plus accepté par l'un d'eux servirait la demande."))
     if forbidden := faults.get("forbidden"):
-        why.append(f"{_count(len(forbidden))} a décliné ou a été écarté pour cette demande.")
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur a décliné ou a été écarté pour cette demande.",
+                "%(n)s accompagnateurs ont décliné ou ont été écartés pour cette demande.",
+                len(forbidden),
+            )
+            % {"n": len(forbidden)}
+        )
     if minors := faults.get("minor"):
-        why.append(f"{_count(len(minors))} n'aura pas 18 ans au début du module.")
+        why.append(
+            ngettext(
+                "%(n)s accompagnateur n'aura pas 18 ans au début du module.",
+                "%(n)s accompagnateurs n'auront pas 18 ans au début du module.",
+                len(minors),
+            )
+            % {"n": len(minors)}
+        )
     return why, unblock
 
 
@@ -151,10 +231,13 @@ def _priority(pool: Pool, request_id: int) -> list[str]:
     lines = []
     tier = request.school_class.ecole.education_prioritaire
     if tier:
-        lines.append(f"Priorité {tier}")
+        lines.append(gettext("Priorité %(tier)s") % {"tier": tier})
     weeks = pool.request_facts[request_id].priority % 100
     if weeks:
-        lines.append(f"En attente depuis {weeks} semaine{'s' if weeks > 1 else ''}")
+        lines.append(
+            ngettext("En attente depuis %(n)s semaine", "En attente depuis %(n)s semaines", weeks)
+            % {"n": weeks}
+        )
     return lines
 
 
@@ -163,17 +246,9 @@ def _most_common(volunteers, attribute: str):
     return Counter(x for v, _ in volunteers for x in getattr(v, attribute)).most_common(1)[0]
 
 
-def _s(n) -> str:
-    """The plural "s" for a count or a list."""
-    return "s" if (n if isinstance(n, int) else len(n)) > 1 else ""
-
-
-def _count(n: int) -> str:
-    return f"{n} accompagnateur{_s(n)}"
-
-
 def _km(km: float) -> str:
-    return f"{km:.1f}".replace(".", ",")
+    """One decimal, written the active language's way ("28,0" in French)."""
+    return number_format(km, decimal_pos=1)
 
 
 def _half_day(value: str) -> str:

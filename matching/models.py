@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
@@ -176,4 +177,7 @@ class Plan(models.Model):
         verbose_name = _("plan d'appariement")
 
     def __str__(self) -> str:
-        return f"Plan {self.departement} du {self.created_at:%d/%m/%Y %H:%M}"
+        return gettext("Plan %(departement)s du %(date)s") % {
+            "departement": self.departement,
+            "date": f"{self.created_at:%d/%m/%Y %H:%M}",
+        }

@@ -7,6 +7,7 @@ from time import perf_counter
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from astep.accounts.models import User
 from matching.candidates import Pool, pool_for_departement
@@ -18,7 +19,7 @@ from matching.solver import Demand, Supply, solve
 
 
 class PlanError(Exception):
-    """A plan that can no longer be sent; the message is French, for the user."""
+    """A plan that can no longer be sent; the message is for the user, in the active language."""
 
 
 @dataclass
@@ -86,9 +87,9 @@ def plan_send(*, plan: Plan, by: User, today: date) -> Sent:
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.sent_at is not None:
-        raise PlanError("Ce plan a déjà été envoyé.")
+        raise PlanError(gettext("Ce plan a déjà été envoyé."))
     if Plan.objects.filter(departement_id=plan.departement_id, pk__gt=plan.pk).exists():
-        raise PlanError("Un plan plus récent a été calculé : envoyez celui-là.")
+        raise PlanError(gettext("Un plan plus récent a été calculé : envoyez celui-là."))
     pool = pool_for_departement(plan.departement, today=today)
     allowed = {(a.demand, a.supply): a for a in pool.arcs}
     left = {v: f.capacity for v, f in pool.volunteer_facts.items()}
@@ -131,18 +132,24 @@ def _locks(pool: Pool) -> tuple[list[tuple[int, int]], list[str]]:
 def _skipped(pool: Pool, request_id: int, keys, locked: bool = False) -> str:
     request = pool.requests.get(request_id)
     if request is None:
-        return f"Demande n° {request_id} : elle n'attend plus d'accompagnateur."
+        return gettext("Demande n° %(id)s : elle n'attend plus d'accompagnateur.") % {
+            "id": request_id
+        }
     reasons = []
     for _, volunteer_id in keys:
         facts = pool.volunteer_facts.get(volunteer_id)
         if facts is None:
-            reasons.append("accompagnateur plus disponible")
+            reasons.append(gettext("accompagnateur plus disponible"))
             continue
         problems = pair_problems(
             pool.request_facts[request_id],
             facts,
             forbidden=(request_id, volunteer_id) in pool.forbidden,
         )
-        reasons += [PROBLEMS[p] for p in problems] or ["capacité déjà prise"]
-    what = "Paire verrouillée non retenue" if locked else "Proposition non envoyée"
-    return f"{what} pour {request.school_class.ecole.name} : {', '.join(reasons)}."
+        reasons += [str(PROBLEMS[p]) for p in problems] or [gettext("capacité déjà prise")]
+    what = (
+        gettext("Paire verrouillée non retenue pour %(ecole)s : %(reasons)s.")
+        if locked
+        else gettext("Proposition non envoyée pour %(ecole)s : %(reasons)s.")
+    )
+    return what % {"ecole": request.school_class.ecole.name, "reasons": ", ".join(reasons)}

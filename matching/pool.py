@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 from scipy.spatial import cKDTree
 
 from astep.territory.geo import EARTH_RADIUS_KM, great_circle_km
@@ -55,14 +56,14 @@ class VolunteerFacts:
 # Beyond a volunteer's own limit, still worth naming as a near miss ("2 volunteers at 25–30 km").
 NEAR_MISS_KM = 15
 
-# Why a pair is not allowed, in the order the rules are checked; French, for explanations.
+# Why a pair is not allowed, in the order the rules are checked; for explanations.
 PROBLEMS = {
-    "forbidden": "paire déclinée ou écartée",
-    "too_far": "trop loin",
-    "half_days": "aucune demi-journée en commun",
-    "months": "pas libre pendant la période",
-    "minor": "mineur au début du module",
-    "full": "plus de disponibilité cette année",
+    "forbidden": _("paire déclinée ou écartée"),
+    "too_far": _("trop loin"),
+    "half_days": _("aucune demi-journée en commun"),
+    "months": _("pas libre pendant la période"),
+    "minor": _("mineur au début du module"),
+    "full": _("plus de disponibilité cette année"),
 }
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import User
 from astep.accounts.services import departmental_correspondents, user_notify
@@ -17,7 +18,8 @@ from matching.models import LIVE_STATUSES, PairChoice, Plan, Proposal, ProposalS
 
 
 class ProposalError(Exception):
-    """A proposal or an answer that the rules forbid; the message is French, for the user."""
+    """A proposal or an answer that the rules forbid; the message is for the user, in the
+    active language."""
 
 
 @transaction.atomic
@@ -32,15 +34,15 @@ def proposal_create(
     """
     request = request_locked(request.pk)
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.PROPOSED):
-        raise ProposalError("Cette demande n'attend pas de proposition.")
+        raise ProposalError(_("Cette demande n'attend pas de proposition."))
     if request.proposals.filter(status__in=LIVE_STATUSES).count() >= request.accompanists:
-        raise ProposalError("Cette demande a déjà toutes les propositions qu'il lui faut.")
+        raise ProposalError(_("Cette demande a déjà toutes les propositions qu'il lui faut."))
     candidate = next(
         (c for c in candidates_for(request, today=today) if c.profile.user_id == volunteer.pk),
         None,
     )
     if candidate is None:
-        raise ProposalError("Cette personne ne peut pas être proposée pour cette demande.")
+        raise ProposalError(_("Cette personne ne peut pas être proposée pour cette demande."))
     return proposals_make(
         request=request,
         offers=[(volunteer, candidate.distance_km)],
@@ -79,13 +81,13 @@ def proposals_make(
     for proposal in proposals:
         user_notify(
             recipients=[proposal.volunteer],
-            subject="Une classe vous est proposée",
+            subject=_("Une classe vous est proposée"),
             template="proposal_created",
             context={"proposal": proposal, "request": request},
         )
         user_notify(
             recipients=[request.school_class.teacher],
-            subject="Un accompagnateur est proposé pour votre classe",
+            subject=_("Un accompagnateur est proposé pour votre classe"),
             template="proposal_created_teacher",
             context={"proposal": proposal, "request": request},
         )
@@ -134,7 +136,7 @@ def proposal_accept(*, proposal: Proposal, by: User, today: date) -> Module | No
             *volunteers,
             *departmental_correspondents(ecole.departement_id),
         ],
-        subject=f"Accompagnement confirmé — {ecole.name}",
+        subject=_("Accompagnement confirmé — %(ecole)s") % {"ecole": ecole.name},
         template="proposal_accepted",
         context={"proposal": proposal, "module": module, "volunteers": volunteers},
     )
@@ -151,7 +153,7 @@ def proposal_decline(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     """
     reason = reason.strip()
     if not reason:
-        raise ProposalError("Indiquez le motif du refus.")
+        raise ProposalError(_("Indiquez le motif du refus."))
     proposal = _proposal_locked(proposal, by)
     _close(proposal, ProposalStatus.DECLINED, reason=reason, by=by)
     return proposal
@@ -184,7 +186,9 @@ def proposals_expire(*, now: datetime) -> int:
             if proposal.status != ProposalStatus.PENDING:
                 continue  # answered meanwhile
             proposal.request = request
-            _close(proposal, ProposalStatus.EXPIRED, reason="Sans réponse dans le délai.", by=None)
+            _close(
+                proposal, ProposalStatus.EXPIRED, reason=_("Sans réponse dans le délai."), by=None
+            )
             expired += 1
     return expired
 
@@ -231,7 +235,11 @@ def _close(proposal: Proposal, status: str, *, reason: str, by: User | None) -> 
             *departmental_correspondents(request.school_class.ecole.departement_id),
             *others,
         ],
-        subject=f"Proposition {ProposalStatus(status).label.lower()} — {request.school_class.ecole.name}",
+        subject=_("Proposition %(status)s — %(ecole)s")
+        % {
+            "status": ProposalStatus(status).label.lower(),
+            "ecole": request.school_class.ecole.name,
+        },
         template="proposal_declined",
         context={"proposal": proposal, "siblings": siblings},
     )
@@ -256,5 +264,5 @@ def _proposal_locked(proposal: Proposal, by: User) -> Proposal:
     )
     proposal.request = request
     if not proposal.awaits(by):
-        raise ProposalError("Cette proposition n'attend pas de réponse de votre part.")
+        raise ProposalError(_("Cette proposition n'attend pas de réponse de votre part."))
     return proposal

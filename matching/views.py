@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -89,7 +90,7 @@ def plan_create(request):
             "Plan calculé en %(s)s s : %(n)s demandes servies.",
             plan.served,
         )
-        % {"s": f"{plan.seconds:.2f}".replace(".", ","), "n": plan.served},
+        % {"s": number_format(plan.seconds, decimal_pos=2), "n": plan.served},
     )
     return redirect("matching:plan", pk=plan.pk)
 

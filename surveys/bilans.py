@@ -2,24 +2,32 @@
 
 A request is a Report row written with the click; its task is queued after commit. If the
 broker is down the row stays pending with no `queued_at`, and `reports_sweep` (celery
-beat, every minute) queues it later. A build first claims its row with a conditional
-UPDATE, so a task run twice (redelivery, sweeper and click) builds one file and sends
-one e-mail.
+beat, every minute) queues it later. The Report row is its own outbox (it records the
+work owed and its progress), so reports do not go through `astep.outbox`; they share
+its publish policy (`publish`) and its run lock (`run_lock`).
+
+A build holds a PostgreSQL advisory lock on its report, then claims the row with a
+conditional UPDATE, so a task run twice (redelivery, sweeper and click) builds one file
+and sends one e-mail. A row left `running` by a worker killed mid-build is claimed again
+by the redelivered task at once: the dead worker's lock went with its connection.
 """
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from kombu.exceptions import OperationalError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import Role, User
 from astep.accounts.services import user_notify
 from astep.modules.models import Module
+from astep.outbox.queue import publish, run_lock
 from astep.school_year import current_school_year
 from astep.territory.models import Academie, Departement
 from surveys.models import Report, ReportFormat, ReportStatus, Scope
@@ -28,10 +36,11 @@ from surveys.tasks import build_report
 
 logger = logging.getLogger(__name__)
 
-# A queued task not started after this long, or a build not finished (its worker died),
-# is queued again by the sweeper.
+# A queued task not started after this long (the broker lost it), or a build not finished
+# (its worker died), is queued again by the sweeper.
 STALE_AFTER = timedelta(minutes=10)
-QUEUE_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0, "interval_max": 0.2}
+# First key of the advisory lock a build holds on its report (`run_lock`).
+REPORT_LOCK = 2
 
 
 def report_request(*, user: User, school_year: str, format: str = ReportFormat.CSV) -> Report:
@@ -65,12 +74,7 @@ def report_queue(*, report_id: int) -> bool:
     A broker that cannot be reached is logged, not raised: the request stays pending with
     its old `queued_at` (none at first) and the sweeper tries again.
     """
-    try:
-        # One quick retry reconnects a pooled connection the broker dropped (restarted);
-        # a broker that is down fails within a second instead of holding the click.
-        build_report.apply_async((report_id,), retry=True, retry_policy=QUEUE_RETRY)
-    except OperationalError:
-        logger.warning("Broker unreachable: report %s waits for the sweeper", report_id)
+    if not publish(build_report, [report_id]):
         return False
     Report.objects.filter(pk=report_id).update(queued_at=timezone.now())
     return True
@@ -83,19 +87,25 @@ def report_build(*, report_id: int) -> Report | None:
     nothing is written). Progress goes 5 → 50 → 90 → 100 % as the build goes. The file
     name is the row's (`report_file_name`), so a rebuild overwrites it; the requester is
     e-mailed once (`notified_at`). A failing build is marked failed, and raised.
+    The file is in French (`LANGUAGE_CODE`) whoever asked for it: the bilans go to DGESCO's
+    official French report.
     """
-    if not _claim(report_id):
-        return None
-    report = Report.objects.select_related("departement", "academie").get(pk=report_id)
-    try:
-        tables = report_tables(report)
-        _progress(report_id, 50)
-        data = report_render(report, tables)
-        _progress(report_id, 90)
-        return _store(report_id, data)
-    except Exception:
-        Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, progress=0)
-        raise
+    with run_lock(REPORT_LOCK, report_id) as locked:
+        if not locked or not _claim(report_id):
+            return None
+        report = Report.objects.select_related("departement", "academie").get(pk=report_id)
+        try:
+            # Tests only: long enough to kill the worker mid-build (tests/faults).
+            time.sleep(settings.REPORTS_TEST_PAUSE)
+            with translation.override(settings.LANGUAGE_CODE):
+                tables = report_tables(report)
+                _progress(report_id, 50)
+                data = report_render(report, tables)
+            _progress(report_id, 90)
+            return _store(report_id, data)
+        except Exception:
+            Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, progress=0)
+            raise
 
 
 def reports_sweep() -> int:
@@ -163,18 +173,16 @@ def _nightly_reset(**key) -> bool:
 
 
 def _claim(report_id: int) -> bool:
-    """Mark the report running if it is pending (or its build went stale); True if we did.
+    """Mark the report running if it is pending, or running for a dead run; True if we did.
 
-    One conditional UPDATE: of two runs at once, PostgreSQL lets only one match.
+    Called under the report's run lock: a row found running then was left by a worker
+    that died (a live one would hold the lock). The conditional UPDATE keeps a built or
+    failed report as it is.
     """
-    now = timezone.now()
-    claimable = Q(status=ReportStatus.PENDING) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER
-    )
     return bool(
-        Report.objects.filter(claimable, pk=report_id).update(
-            status=ReportStatus.RUNNING, started_at=now, progress=5
-        )
+        Report.objects.filter(
+            pk=report_id, status__in=[ReportStatus.PENDING, ReportStatus.RUNNING]
+        ).update(status=ReportStatus.RUNNING, started_at=timezone.now(), progress=5)
     )
 
 
@@ -196,7 +204,8 @@ def _store(report_id: int, data: bytes) -> Report:
     if notify:
         user_notify(
             recipients=[report.requested_by],
-            subject=f"Votre {report.get_scope_display().lower()} {report.school_year} est prêt",
+            subject=_("Votre %(scope)s %(year)s est prêt")
+            % {"scope": report.get_scope_display().lower(), "year": report.school_year},
             template="report_ready",
             context={"report": report},
         )

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from astep.accounts.models import Role
 from astep.territory.models import Academie, Departement
 from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
@@ -10,7 +12,7 @@ from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 NOT_STARTED = "not_started"
 # The states of the cockpit, in the order of the columns: "not started" has no survey row.
 STATES = {
-    NOT_STARTED: "Non commencée",
+    NOT_STARTED: _("Non commencée"),
     **{status.value: status.label for status in SurveyStatus},
 }
 # States in which the département still owes its survey.

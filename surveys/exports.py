@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from astep.pdf import html_to_pdf
 
@@ -131,7 +132,8 @@ def _pdf_parts(table: Table) -> list[dict]:
         {
             "title": table.title
             if number == 0
-            else f"{table.title} (suite {number + 1}/{len(parts)})",
+            else gettext("%(title)s (suite %(part)s/%(parts)s)")
+            % {"title": table.title, "part": number + 1, "parts": len(parts)},
             "headings": [label_heading, *(table.headings[i] for i in part)],
             "rows": [
                 [label, *(_french(row[i]) for i in part)]

@@ -27,6 +27,9 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.functions import Cast
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from astep.classes.models import (
     CYCLE_3_BEFORE_2016,
@@ -42,32 +45,53 @@ from astep.partners.models import OrganisationKind
 from astep.territory.models import EcoleEffectif, EducationPrioritaire
 from astep.volunteers.eligibility import Status
 
-# Column order of surveys and reports, with the French headings.
+_lower = lazy(lambda text: str(text).lower(), str)
+
+# Column order of surveys and reports, with their headings (lazy: French in the bilans and
+# the open data schema, which override the language; the active language on the pages).
 FIGURES = {
-    "classes": "Classes accompagnées",
-    "pupils": "Élèves",
-    **{f"classes_{level.lower()}": f"Classes avec des élèves de {level}" for level in Level.values},
-    "classes_cycle_2": "Classes de cycle 2",
-    "classes_cycle_3": "Classes de cycle 3",
-    "classes_cycle_3_before_2016": "Classes de cycle 3 (définition avant 2016 : CE2-CM2)",
-    "classes_rep": "Classes en REP",
-    "classes_rep_plus": "Classes en REP+",
-    "teachers": "Enseignants impliqués",
-    "modules": "Modules",
-    **{f"modules_{theme.value}": f"Modules, thème : {theme.label}" for theme in Theme},
-    **{f"modules_{form.value}": f"Modules, forme : {form.label.lower()}" for form in Delivery},
-    "sessions": "Séances prévues ou réalisées",
-    "hours": "Heures de séance",
-    "volunteers": "Accompagnateurs",
-    **{f"volunteers_{status.value}": f"Accompagnateurs : {status.label}" for status in Status},
+    "classes": _("Classes accompagnées"),
+    "pupils": _("Élèves"),
     **{
-        f"volunteers_organisation_{kind.value}": f"Accompagnateurs venus d'un organisme : {kind.label}"
+        f"classes_{level.lower()}": format_lazy(
+            _("Classes avec des élèves de {level}"), level=level
+        )
+        for level in Level.values
+    },
+    "classes_cycle_2": _("Classes de cycle 2"),
+    "classes_cycle_3": _("Classes de cycle 3"),
+    "classes_cycle_3_before_2016": _("Classes de cycle 3 (définition avant 2016 : CE2-CM2)"),
+    "classes_rep": _("Classes en REP"),
+    "classes_rep_plus": _("Classes en REP+"),
+    "teachers": _("Enseignants impliqués"),
+    "modules": _("Modules"),
+    **{
+        f"modules_{theme.value}": format_lazy(_("Modules, thème : {theme}"), theme=theme.label)
+        for theme in Theme
+    },
+    **{
+        f"modules_{form.value}": format_lazy(_("Modules, forme : {form}"), form=_lower(form.label))
+        for form in Delivery
+    },
+    "sessions": _("Séances prévues ou réalisées"),
+    "hours": _("Heures de séance"),
+    "volunteers": _("Accompagnateurs"),
+    **{
+        f"volunteers_{status.value}": format_lazy(
+            _("Accompagnateurs : {status}"), status=status.label
+        )
+        for status in Status
+    },
+    **{
+        f"volunteers_organisation_{kind.value}": format_lazy(
+            _("Accompagnateurs venus d'un organisme : {kind}"), kind=kind.label
+        )
         for kind in OrganisationKind
     },
-    "volunteers_no_organisation": "Accompagnateurs sans organisme",
-    "organisations": "Organismes partenaires",
-    "feedback_count": "Questionnaires de fin de module",
-    "satisfaction_sum": "Satisfaction : somme des notes de 1 à 5",
+    "volunteers_no_organisation": _("Accompagnateurs sans organisme"),
+    "organisations": _("Organismes partenaires"),
+    "feedback_count": _("Questionnaires de fin de module"),
+    "satisfaction_sum": _("Satisfaction : somme des notes de 1 à 5"),
 }
 
 

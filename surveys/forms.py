@@ -57,6 +57,8 @@ class SurveyForm(forms.ModelForm):
             )
         self.helper = submit_helper(_("Enregistrer le brouillon"), form_tag=False)
         self.helper.add_input(Submit("transmit", _("Transmettre l'enquête")))
+        # The template puts the error summary above the figures table, outside crispy.
+        self.helper.form_show_errors = False
         self.helper.layout = Layout(
             Fieldset(
                 _("Formation et partenariats"),

@@ -7,6 +7,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
@@ -45,7 +46,7 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Campagne {self.school_year}"
+        return gettext("Campagne %(year)s") % {"year": self.school_year}
 
     def is_open(self, today: date) -> bool:
         """Whether correspondents may file their survey on `today` (bounds included)."""
@@ -135,7 +136,10 @@ class DepartementalSurvey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Enquête {self.campaign.school_year} — {self.departement}"
+        return gettext("Enquête %(year)s — %(departement)s") % {
+            "year": self.campaign.school_year,
+            "departement": self.departement,
+        }
 
     @property
     def is_editable(self) -> bool:
@@ -198,7 +202,10 @@ class SurveyEvent(models.Model):
         verbose_name = _("étape de l'enquête")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} le {self.at:%d/%m/%Y}"
+        return gettext("%(action)s le %(date)s") % {
+            "action": self.get_action_display(),
+            "date": f"{self.at:%d/%m/%Y}",
+        }
 
 
 class CampaignReminder(models.Model):
@@ -331,8 +338,10 @@ class Report(models.Model):
         if self.scope == Scope.DEPARTEMENT:
             return str(self.departement)
         if self.scope == Scope.ACADEMIE:
-            return f"Académie de {self.academie}" if self.academie else ""
-        return "France"
+            return (
+                gettext("Académie de %(name)s") % {"name": self.academie} if self.academie else ""
+            )
+        return gettext("France")
 
     @property
     def filename(self) -> str:

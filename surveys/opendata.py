@@ -19,6 +19,8 @@ so few marks could reveal one person's answer.
 import csv
 import io
 
+from django.utils import translation
+
 from astep.partners.models import OrganisationKind
 from astep.territory.models import Departement
 from astep.volunteers.eligibility import Status
@@ -63,7 +65,8 @@ def opendata_csv() -> bytes:
 def opendata_schema() -> dict:
     """The Table Schema (frictionless specs, `tableschema`) of `opendata_csv()`, as a
     dict ready for JSON: one field per column with its French title, type and
-    constraints; masked columns say why."""
+    constraints; masked columns say why. French whatever the active language: the
+    schema is a published data contract."""
     place = {
         "annee_scolaire": ("Année scolaire", {"pattern": r"^[0-9]{4}-[0-9]{4}$"}),
         "code_departement": ("Code du département (annuaire)", {"pattern": "^[0-9]{2}[0-9AB]$"}),
@@ -75,7 +78,9 @@ def opendata_schema() -> dict:
         {"name": name, "title": title, "type": "string", "constraints": {"required": True, **c}}
         for name, (title, c) in place.items()
     ]
-    for key, title in [*FIGURES.items(), ("satisfaction_mean", "Satisfaction moyenne (1 à 5)")]:
+    with translation.override("fr"):
+        titles = {key: str(title) for key, title in FIGURES.items()}
+    for key, title in [*titles.items(), ("satisfaction_mean", "Satisfaction moyenne (1 à 5)")]:
         fields.append(_figure_field(key, title))
     return {
         "$schema": "https://frictionlessdata.io/schemas/table-schema.json",

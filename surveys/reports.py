@@ -1,6 +1,9 @@
 """The tables and charts of the bilans: départements side by side, académie and national
 totals, and the evolution over the school years; rendered by `surveys.exports`."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from astep.territory.models import Departement
 from surveys import charts
 from surveys.exports import Table, tables_csv, tables_pdf, tables_xlsx
@@ -15,25 +18,26 @@ from surveys.figures import (
 from surveys.models import Report, ReportFormat, Scope
 
 LEVEL, CODE_ACADEMIE, ACADEMIE, CODE_DEPARTEMENT, DEPARTEMENT, FIGURES_FROM = 0, 3, 4, 5, 6, 7
-SATISFACTION = "Satisfaction moyenne (sur 5)"
+# Headings are lazy: the bilans are built in French (`surveys.bilans.report_build`).
+SATISFACTION = _("Satisfaction moyenne (sur 5)")
 SHARES = [
-    "Part de cycle 3, définition avant 2016 (%)",
-    "Part de cycle 3 (%)",
-    "Part en éducation prioritaire (%)",
+    _("Part de cycle 3, définition avant 2016 (%)"),
+    _("Part de cycle 3 (%)"),
+    _("Part en éducation prioritaire (%)"),
 ]
 HEADINGS = [
-    "Niveau",
-    "Code région académique",
-    "Région académique",
-    "Code académie",
-    "Académie",
-    "Code département",
-    "Département",
+    _("Niveau"),
+    _("Code région académique"),
+    _("Région académique"),
+    _("Code académie"),
+    _("Académie"),
+    _("Code département"),
+    _("Département"),
     *FIGURES.values(),
     SATISFACTION,
     *SHARES,
-    "Classes du territoire (effectifs)",
-    "Taux de couverture (%)",
+    _("Classes du territoire (effectifs)"),
+    _("Taux de couverture (%)"),
 ]
 
 
@@ -65,13 +69,15 @@ def report_rows(report: Report) -> list[list]:
         figures = counts.get(departement.pk, figures_sum([]))
         classes = territory.get(departement.pk)
         by_academie.setdefault(departement.academie, []).append((figures, classes))
-        rows.append(_row("Département", departement.academie, departement, figures, classes))
+        rows.append(
+            _row(gettext("Département"), departement.academie, departement, figures, classes)
+        )
     if report.scope != Scope.DEPARTEMENT:
         for academie, pairs in by_academie.items():
-            rows.append(_row("Académie", academie, None, *_total(pairs)))
+            rows.append(_row(gettext("Académie"), academie, None, *_total(pairs)))
     if report.scope == Scope.NATIONAL:
         pairs = [pair for pairs in by_academie.values() for pair in pairs]
-        rows.append(_row("France", None, None, *_total(pairs)))
+        rows.append(_row(gettext("France"), None, None, *_total(pairs)))
     return rows
 
 
@@ -81,7 +87,7 @@ def report_tables(report: Report) -> list[Table]:
     tables = [
         Table(
             title=f"{report.get_scope_display()} {report.school_year} — {report.territory_name}",
-            headings=HEADINGS,
+            headings=[str(heading) for heading in HEADINGS],
             rows=report_rows(report),
             figures_from=FIGURES_FROM,
             label_columns=(LEVEL, ACADEMIE, DEPARTEMENT),
@@ -101,7 +107,8 @@ def report_render(report: Report, tables: list[Table]) -> bytes:
     title = f"{report.get_scope_display()} ASTEP {report.school_year}"
     return tables_pdf(
         title=title,
-        subtitle=f"{report.territory_name} — Partenaires scientifiques pour la classe",
+        subtitle=gettext("%(territory)s — Partenaires scientifiques pour la classe")
+        % {"territory": report.territory_name},
         tables=tables,
         charts=_charts(report, tables),
     )
@@ -113,29 +120,34 @@ def _evolution_table() -> Table:
     for school_year, by_departement in figures_by_year().items():
         figures = figures_sum(by_departement.values())
         rows.append([school_year, *(_number(figures[key]) for key in FIGURES), *_derived(figures)])
-    headings = ["Année scolaire", *FIGURES.values(), SATISFACTION, *SHARES]
-    return Table(title="Évolution nationale par année scolaire", headings=headings, rows=rows)
+    headings = [str(h) for h in [_("Année scolaire"), *FIGURES.values(), SATISFACTION, *SHARES]]
+    return Table(
+        title=gettext("Évolution nationale par année scolaire"), headings=headings, rows=rows
+    )
 
 
 def _charts(report: Report, tables: list[Table]) -> list[str]:
     """SVG charts: classes and shares per territory (académies for the national report),
     and the evolution of the classes over the school years (national)."""
-    level = {Scope.NATIONAL: "Académie"}.get(report.scope, "Département")
-    name = ACADEMIE if level == "Académie" else DEPARTEMENT
+    national = report.scope == Scope.NATIONAL
+    level = gettext("Académie") if national else gettext("Département")
+    name = ACADEMIE if national else DEPARTEMENT
     rows = [row for row in tables[0].rows if row[LEVEL] == level]
     labels = [row[name] for row in rows]
-    classes = HEADINGS.index("Classes accompagnées")
+    classes = list(FIGURES).index("classes") + FIGURES_FROM
     shares = {heading: HEADINGS.index(heading) for heading in SHARES[1:]}  # current cycles
     drawn = [
         charts.bar_chart(
-            title=f"Classes accompagnées par {level.lower()}",
+            title=gettext("Classes accompagnées par académie")
+            if national
+            else gettext("Classes accompagnées par département"),
             labels=labels,
             values=[row[classes] for row in rows],
         ),
         charts.grouped_bar_chart(
-            title="Part de cycle 3 et part en éducation prioritaire",
+            title=gettext("Part de cycle 3 et part en éducation prioritaire"),
             labels=labels,
-            series={h: [row[i] or 0 for row in rows] for h, i in shares.items()},
+            series={str(h): [row[i] or 0 for row in rows] for h, i in shares.items()},
             unit="%",
         ),
     ]
@@ -143,7 +155,7 @@ def _charts(report: Report, tables: list[Table]) -> list[str]:
         evolution = tables[1].rows
         drawn.append(
             charts.line_chart(
-                title="Classes accompagnées par année scolaire",
+                title=gettext("Classes accompagnées par année scolaire"),
                 labels=[row[0] for row in evolution],
                 values=[row[1] for row in evolution],
             )

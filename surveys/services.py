@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from astep.accounts.models import Role, User
@@ -27,7 +28,8 @@ from surveys.questionnaire import QUESTIONNAIRE_VERSION, REQUIRED_ANSWERS, consi
 
 
 class SurveyError(Exception):
-    """A survey step refused: the message says why, in French, for the person who asked."""
+    """A survey step refused: the message says why, in the active language, for the person
+    who asked."""
 
 
 def campaign_open(
@@ -61,7 +63,7 @@ def campaign_open(
                 is_active=True,
             )
         ),
-        subject=f"Enquête annuelle ASTEP {school_year} ouverte",
+        subject=_("Enquête annuelle ASTEP %(year)s ouverte") % {"year": school_year},
         template="campaign_opened",
         context={"campaign": campaign},
     )
@@ -106,7 +108,7 @@ def survey_save(
     """
     survey = DepartementalSurvey.objects.select_for_update().get(pk=survey.pk)
     if not survey.is_editable:
-        raise SurveyError("L'enquête est transmise : elle ne se modifie plus.")
+        raise SurveyError(_("L'enquête est transmise : elle ne se modifie plus."))
     for field, value in answers.items():
         setattr(survey, field, value)
     survey.save()
@@ -139,7 +141,7 @@ def survey_problems(survey: DepartementalSurvey) -> dict[str, str]:
     }
     for correction in survey.corrections.all():
         if not correction.comment.strip():
-            problems[correction.key] = "Justifiez la correction de ce chiffre."
+            problems[correction.key] = _("Justifiez la correction de ce chiffre.")
     for key, message in consistency_errors(survey.answers(), FIGURES).items():
         problems.setdefault(key, message)
     return problems
@@ -154,7 +156,7 @@ def survey_submit(*, survey: DepartementalSurvey, user: User) -> DepartementalSu
     """
     survey = DepartementalSurvey.objects.select_for_update().get(pk=survey.pk)
     if not survey.is_editable:
-        raise SurveyError("L'enquête est déjà transmise.")
+        raise SurveyError(_("L'enquête est déjà transmise."))
     if problems := survey_problems(survey):
         raise SurveyError(
             ngettext(
@@ -171,7 +173,8 @@ def survey_submit(*, survey: DepartementalSurvey, user: User) -> DepartementalSu
     SurveyEvent.objects.create(survey=survey, action=SurveyAction.SUBMITTED, actor=user)
     user_notify(
         recipients=[user, *_academic_correspondents(survey)],
-        subject=f"Enquête ASTEP {survey.campaign.school_year} transmise — {survey.departement}",
+        subject=_("Enquête ASTEP %(year)s transmise — %(departement)s")
+        % {"year": survey.campaign.school_year, "departement": survey.departement},
         template="survey_submitted",
         context={"survey": survey},
     )
@@ -190,9 +193,9 @@ def survey_review(
     """
     survey = DepartementalSurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != SurveyStatus.SUBMITTED:
-        raise SurveyError("Seule une enquête transmise peut être validée ou renvoyée.")
+        raise SurveyError(_("Seule une enquête transmise peut être validée ou renvoyée."))
     if not validate and not comment.strip():
-        raise SurveyError("Dites au correspondant départemental ce qu'il faut revoir.")
+        raise SurveyError(_("Dites au correspondant départemental ce qu'il faut revoir."))
     if validate:
         survey.status, survey.validated_at = SurveyStatus.VALIDATED, timezone.now()
         action, template = SurveyAction.VALIDATED, "survey_validated"
@@ -206,7 +209,12 @@ def survey_review(
     SurveyEvent.objects.create(survey=survey, action=action, comment=comment, actor=user)
     user_notify(
         recipients=departmental_correspondents(survey.departement_id),
-        subject=f"Enquête ASTEP {survey.campaign.school_year} {action.label.lower()} — {survey.departement}",
+        subject=_("Enquête ASTEP %(year)s %(action)s — %(departement)s")
+        % {
+            "year": survey.campaign.school_year,
+            "action": action.label.lower(),
+            "departement": survey.departement,
+        },
         template=template,
         context={"survey": survey, "comment": comment, "reviewer": user},
     )
@@ -222,9 +230,9 @@ def survey_reopen(*, survey: DepartementalSurvey, user: User, comment: str) -> D
     """
     survey = DepartementalSurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != SurveyStatus.VALIDATED:
-        raise SurveyError("Seule une enquête validée peut être rouverte.")
+        raise SurveyError(_("Seule une enquête validée peut être rouverte."))
     if not comment.strip():
-        raise SurveyError("Indiquez pourquoi l'enquête est rouverte.")
+        raise SurveyError(_("Indiquez pourquoi l'enquête est rouverte."))
     survey.status, survey.validated_at = SurveyStatus.RETURNED, None
     survey.save()
     SurveyEvent.objects.create(
@@ -235,7 +243,8 @@ def survey_reopen(*, survey: DepartementalSurvey, user: User, comment: str) -> D
             *departmental_correspondents(survey.departement_id),
             *_academic_correspondents(survey),
         ],
-        subject=f"Enquête ASTEP {survey.campaign.school_year} rouverte — {survey.departement}",
+        subject=_("Enquête ASTEP %(year)s rouverte — %(departement)s")
+        % {"year": survey.campaign.school_year, "departement": survey.departement},
         template="survey_returned",
         context={"survey": survey, "comment": comment, "reviewer": user},
     )

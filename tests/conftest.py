@@ -41,6 +41,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_resting():
+    """Start every test trusting the broker: a fault test's failed publish makes this
+    process leave the broker alone for a few seconds (astep.outbox.queue.BROKER_REST)."""
+    from astep.outbox import queue
+
+    queue._broker_down_until = 0.0
+
+
 @pytest.fixture
 def celery_worker_on_redis():
     """A real Celery worker (solo pool, in a thread) consuming from the local Redis.
@@ -96,3 +105,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
             charter_2010_publish(version_model=CharterVersion)
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """Give every test French back: the locale middleware leaves a request's language active
+    on the thread, so one English request would turn the next tests' messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

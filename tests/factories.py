@@ -1,9 +1,11 @@
 """factory_boy factories over the real référentiel (départements come from the migration)."""
 
+import time as clock
 from datetime import date, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from astep.accounts.models import Role, User
@@ -13,6 +15,14 @@ from astep.partners.models import Organisation
 from astep.school_year import current_school_year
 from astep.territory.models import Commune, Departement, Ecole
 from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerProfile
+
+# The second factor of the users who need one (base32, any 16+ characters of A-Z2-7).
+TOTP_SECRET = "TESTTESTTESTTESTTESTTESTTESTTEST"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The 6-digit code an authenticator app shows now for `secret` (RFC 6238, 30 s)."""
+    return format_hotp_value(hotp_value(secret, int(clock.time()) // 30))
 
 
 def departement(code: str) -> Departement:
@@ -34,6 +44,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Roles that require MFA get a TOTP of secret TOTP_SECRET, as after their set-up;
+        `second_factor=False` leaves them without one."""
+        if create and extracted is not False and user.mfa_required:
+            TOTP.activate(user, TOTP_SECRET)
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

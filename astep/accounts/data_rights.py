@@ -27,9 +27,11 @@ from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import SELF_REGISTERED_ROLES, User
 from astep.accounts.services import user_notify
+from astep.outbox.queue import outbox_batch
 from astep.volunteers.charter import charter_pdf
 from astep.volunteers.models import CharterSignature, VolunteerEvent, VolunteerProfile
 from astep.volunteers.proofs import proof_discard
@@ -233,13 +235,14 @@ def _inactive_warn(now: datetime) -> int:
     )
     with transaction.atomic():
         users = list(due.select_for_update())
-        for user in users:
-            user_notify(
-                recipients=[user],
-                subject="Votre compte sera anonymisé faute de connexion",
-                template="account_inactive",
-                context={"user": user, "deadline": now + GRACE},
-            )
+        with outbox_batch():
+            for user in users:
+                user_notify(
+                    recipients=[user],
+                    subject=_("Votre compte sera anonymisé faute de connexion"),
+                    template="account_inactive",
+                    context={"user": user, "deadline": now + GRACE},
+                )
         User.objects.filter(pk__in=[user.pk for user in users]).update(inactivity_warned_at=now)
     return len(users)
 

@@ -36,12 +36,12 @@ class AccountDeleteForm(forms.Form):
     """Confirm the deletion of one's account: the current password and an acknowledgement."""
 
     password = forms.CharField(
-        label="Votre mot de passe actuel",
+        label=_("Votre mot de passe actuel"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     understood = forms.BooleanField(
-        label=(
+        label=_(
             "Je comprends que mon compte sera anonymisé définitivement "
             "et que je ne pourrai plus m'y connecter."
         ),
@@ -50,11 +50,13 @@ class AccountDeleteForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.helper = submit_helper("Supprimer définitivement mon compte")
+        self.helper = submit_helper(_("Supprimer définitivement mon compte"))
         self.helper.form_action = reverse("accounts:account_delete")
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("Ce mot de passe n'est pas le bon.", code="wrong_password")
+            raise forms.ValidationError(
+                _("Ce mot de passe n'est pas le bon."), code="wrong_password"
+            )
         return password

@@ -22,6 +22,15 @@ class Role(models.TextChoices):
 # staff get their account, role and scope from an administrator, who also closes it.
 SELF_REGISTERED_ROLES = (Role.TEACHER, Role.VOLUNTEER)
 
+# Roles that must sign in with a second factor (issue 8, ASVS 5.0 level 2): they decide
+# for others (eligibility, matching, surveys) or see a whole territory. Admins too.
+MFA_REQUIRED_ROLES = (
+    Role.DEPARTMENTAL_CORRESPONDENT,
+    Role.ACADEMIC_CORRESPONDENT,
+    Role.SCIENTIFIC_CORRESPONDENT,
+    Role.NATIONAL,
+)
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -91,3 +100,8 @@ class User(AbstractUser):
     def manages_own_account(self) -> bool:
         """Whether the user opened and may delete their account (teacher or volunteer, not staff)."""
         return self.role in SELF_REGISTERED_ROLES and not self.is_staff
+
+    @property
+    def mfa_required(self) -> bool:
+        """Whether the user must have a second factor (MFA_REQUIRED_ROLES, staff, superusers)."""
+        return self.role in MFA_REQUIRED_ROLES or self.is_staff or self.is_superuser

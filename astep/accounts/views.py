@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from astep.accounts.data_rights import (
@@ -20,13 +21,14 @@ from astep.volunteers.models import VolunteerProfile
 EXPORT_FILENAME = "mes-donnees-astep.zip"
 
 
+@login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
     """The public page: what the portal keeps, why, how long, who sees it, your rights."""
     return render(
         request,
         "accounts/privacy.html",
         {
-            "title": "Données personnelles",
+            "title": _("Données personnelles"),
             "inactivity_years": INACTIVITY.days // 365,
             "grace_days": GRACE.days,
         },
@@ -66,8 +68,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(
         request,
-        "Votre compte a été supprimé : vos informations personnelles sont effacées. "
-        "Les modules auxquels vous avez participé restent comptés, sans votre nom.",
+        _(
+            "Votre compte a été supprimé : vos informations personnelles sont effacées. "
+            "Les modules auxquels vous avez participé restent comptés, sans votre nom."
+        ),
     )
     return redirect("home")
 
@@ -80,7 +84,7 @@ def _data_page(
         request,
         "accounts/data.html",
         {
-            "title": "Mes données",
+            "title": _("Mes données"),
             "profile": VolunteerProfile.objects.filter(user=request.user).first(),
             "self_managed": self_managed,
             "form": form if self_managed else None,

@@ -118,6 +118,11 @@ class RequestForm(forms.ModelForm):
         for name in DEFAULTED:
             if data.get(name) in (None, ""):
                 data[name] = self.Meta.model._meta.get_field(name).get_default()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            # The model's check constraint would say it too, but above the form: say it at
+            # the end date (the constraint is then skipped, its field having an error).
+            self.add_error("period_end", _("La fin de la période doit suivre son début."))
         return data
 
     def submit_clean(self) -> bool:

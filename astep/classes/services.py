@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import User
 from astep.accounts.services import departmental_correspondents, user_notify
@@ -48,20 +49,20 @@ def request_problems(request: AccompanimentRequest) -> dict[str, str]:
     """
     problems = {}
     if not request.theme:
-        problems["theme"] = "Choisissez un thème."
+        problems["theme"] = _("Choisissez un thème.")
     if not request.period_start:
-        problems["period_start"] = "Indiquez le début de la période souhaitée."
+        problems["period_start"] = _("Indiquez le début de la période souhaitée.")
     if not request.period_end:
-        problems["period_end"] = "Indiquez la fin de la période souhaitée."
+        problems["period_end"] = _("Indiquez la fin de la période souhaitée.")
     elif request.period_start and request.period_end < request.period_start:
-        problems["period_end"] = "La fin de la période doit suivre son début."
+        problems["period_end"] = _("La fin de la période doit suivre son début.")
     if not request.half_days:
-        problems["half_days"] = "Cochez au moins une demi-journée."
+        problems["half_days"] = _("Cochez au moins une demi-journée.")
     least, most = Campaign.session_bounds(request.school_class.school_year)
     if not least <= request.sessions_count <= most:
-        problems["sessions_count"] = (
-            f"En {request.school_class.school_year}, un module compte de {least} à {most} séances."
-        )
+        problems["sessions_count"] = _(
+            "En %(year)s, un module compte de %(least)s à %(most)s séances."
+        ) % {"year": request.school_class.school_year, "least": least, "most": most}
     return problems
 
 
@@ -72,7 +73,7 @@ def request_draft_save(*, request: AccompanimentRequest) -> AccompanimentRequest
     Raises RequestError when the request was sent meanwhile (another tab, a double click).
     """
     if request.pk and _locked(request).status != RequestStatus.DRAFT:
-        raise RequestError("Cette demande est déjà envoyée : elle ne se modifie plus.")
+        raise RequestError(_("Cette demande est déjà envoyée : elle ne se modifie plus."))
     request.save()
     return request
 
@@ -94,13 +95,14 @@ def request_submit(*, request: AccompanimentRequest, actor: User) -> Accompanime
     context = {"request": request, "school_class": school_class}
     user_notify(
         recipients=[school_class.teacher],
-        subject="Votre demande d'accompagnement est enregistrée",
+        subject=_("Votre demande d'accompagnement est enregistrée"),
         template="request_submitted",
         context=context,
     )
     user_notify(
         recipients=departmental_correspondents(school_class.ecole.departement_id),
-        subject=f"Nouvelle demande d'accompagnement — {school_class.ecole.name}",
+        subject=_("Nouvelle demande d'accompagnement — %(school)s")
+        % {"school": school_class.ecole.name},
         template="request_submitted_correspondent",
         context=context,
     )
@@ -124,12 +126,15 @@ def request_transition(
     """
     if not request_allows(request, status):
         raise RequestError(
-            f"Une demande « {request.get_status_display().lower()} » ne peut pas passer à "
-            f"« {RequestStatus(status).label.lower()} »."
+            _("Une demande « %(current)s » ne peut pas passer à « %(target)s ».")
+            % {
+                "current": request.get_status_display().lower(),
+                "target": RequestStatus(status).label.lower(),
+            }
         )
     reason = reason.strip()
     if status in REASON_NEEDED and not reason:
-        raise RequestError("Indiquez le motif.")
+        raise RequestError(_("Indiquez le motif."))
     request.status = status
     request.status_reason = reason
     request.save()
@@ -138,7 +143,11 @@ def request_transition(
         recipients = [u for u in _concerned(request, CONCERNED.get(status, ())) if u != actor]
         user_notify(
             recipients=recipients,
-            subject=f"Demande {request.get_status_display().lower()} — {request.school_class.ecole.name}",
+            subject=_("Demande %(status)s — %(school)s")
+            % {
+                "status": request.get_status_display().lower(),
+                "school": request.school_class.ecole.name,
+            },
             template="request_status_changed",
             context={"request": request, "school_class": request.school_class, "actor": actor},
         )

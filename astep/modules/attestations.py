@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from astep.accounts.models import User
 from astep.modules.models import Module, Session, SessionConfirmation, SessionStatus
@@ -67,7 +68,9 @@ def attestation_pdf(module: Module, *, volunteer: User | None = None) -> bytes:
         )
     )
     if not sessions:
-        raise AttestationError("L'attestation sera disponible après la première séance réalisée.")
+        raise AttestationError(
+            _("L'attestation sera disponible après la première séance réalisée.")
+        )
     lines = [
         HeldSession(
             session=session,

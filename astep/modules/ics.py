@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from astep.accounts.models import Role, User
@@ -105,7 +106,9 @@ def _event(session: Session) -> Event:
     # TZID=Europe/Paris: the times are the école's wall clock, whatever the reader's zone.
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", f"Annulée : {summary}" if cancelled else summary)
+    event.add(
+        "summary", _("Annulée : %(summary)s") % {"summary": summary} if cancelled else summary
+    )
     event.add("location", _location(ecole))
     event.add("description", _description(session, module_url))
     event.add("url", module_url)
@@ -122,18 +125,18 @@ def _location(ecole) -> str:
 def _description(session: Session, module_url: str) -> str:
     module = session.module
     lines = [
-        f"Séance {session.get_status_display().lower()}.",
-        f"Thème : {module.request.get_theme_display() or 'libre'}",
-        f"Enseignant·e : {module.request.school_class.teacher}",
+        _("Séance %(status)s.") % {"status": session.get_status_display().lower()},
+        _("Thème : %(theme)s") % {"theme": module.request.get_theme_display() or _("libre")},
+        _("Enseignant·e : %(name)s") % {"name": module.request.school_class.teacher},
         (
-            f"Accompagnateurs : {module.volunteers_label}"
+            _("Accompagnateurs : %(names)s") % {"names": module.volunteers_label}
             if module.co_volunteer_id
-            else f"Accompagnateur·rice : {module.volunteer}"
+            else _("Accompagnateur·rice : %(name)s") % {"name": module.volunteer}
         ),
     ]
     if session.topic:
-        lines.append(f"Contenu prévu : {session.topic}")
-    lines.append(f"Le module sur le portail ASTEP : {module_url}")
+        lines.append(_("Contenu prévu : %(topic)s") % {"topic": session.topic})
+    lines.append(_("Le module sur le portail ASTEP : %(url)s") % {"url": module_url})
     return "\n".join(lines)
 
 

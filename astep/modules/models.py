@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from astep.accounts.models import Role
@@ -87,7 +88,7 @@ class Module(models.Model):
     @property
     def volunteers_label(self) -> str:
         """Their names for a page: "Ada Martin" or "Ada Martin et Léo Petit"."""
-        return " et ".join(user.get_full_name() or user.email for user in self.volunteers)
+        return gettext(" et ").join(user.get_full_name() or user.email for user in self.volunteers)
 
     @property
     def volunteer_ids(self) -> list[int]:
@@ -280,7 +281,10 @@ class SessionConfirmation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session} confirmée le {self.at:%Y-%m-%d}"
+        return gettext("%(session)s confirmée le %(day)s") % {
+            "session": self.session,
+            "day": f"{self.at:%Y-%m-%d}",
+        }
 
 
 class Feedback(models.Model):
@@ -330,4 +334,4 @@ class CalendarFeed(models.Model):
         verbose_name = _("agenda privé")
 
     def __str__(self) -> str:
-        return f"Agenda de {self.user}"
+        return gettext("Agenda de %(user)s") % {"user": self.user}

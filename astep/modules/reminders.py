@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from astep.accounts.services import user_notify
 from astep.modules.models import UPCOMING_STATUSES, Session
@@ -50,7 +51,8 @@ def _remind(pk: int, day: date) -> bool:
     parties = [module.request.school_class.teacher, *module.volunteers]
     user_notify(
         recipients=[user for user in parties if user.is_active],
-        subject=f"Rappel : séance du {session.date:%d/%m/%Y} à {session.start_time:%H:%M}",
+        subject=_("Rappel : séance du %(day)s à %(time)s")
+        % {"day": f"{session.date:%d/%m/%Y}", "time": f"{session.start_time:%H:%M}"},
         template="session_reminder",
         context={"session": session, "module": module},
     )

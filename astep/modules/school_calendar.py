@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from functools import cache
 
 import holidays
+from django.utils.translation import gettext as _
 from vacances_scolaires_france import SchoolHolidayDates
 
 from astep.half_days import HalfDay
@@ -60,10 +61,10 @@ class SchoolCalendar:
         Pâques", "Week-end"), or None on a school day (see `slot_off` for Wednesday
         afternoons)."""
         if day.isoweekday() > 5:
-            return "Week-end"
+            return _("Week-end")
         public = _public_holidays(SUBDIVISIONS.get(self.departement_code), day.year).get(day)
         if public:
-            return f"Jour férié : {public}"
+            return _("Jour férié : %(name)s") % {"name": public}
         if not self.knows_school_holidays:
             return None
         holiday = _school_holidays().data.get(day)
@@ -76,7 +77,7 @@ class SchoolCalendar:
         which is not school time in any école (the school week has at most Wednesday
         morning); None when the slot is open."""
         if day.isoweekday() == WEDNESDAY and start >= NOON:
-            return "pas de classe le mercredi après-midi"
+            return _("pas de classe le mercredi après-midi")
         return self.day_off(day)
 
     def weeks_off(self, *, half_day: str, dates: list[date]) -> list[tuple[date, str]]:
@@ -133,7 +134,7 @@ def sessions_plan(
     plan = Plan()
     while len(plan.slots) < count and day <= last_day:
         reason = calendar.day_off(day) or (
-            "L'accompagnateur a déjà une séance à cette heure" if day in taken else None
+            _("L'accompagnateur a déjà une séance à cette heure") if day in taken else None
         )
         if reason and reason.startswith("Vacances d'été"):
             break

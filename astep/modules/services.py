@@ -5,6 +5,8 @@ from datetime import date, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from astep.accounts.models import User
 from astep.accounts.services import user_notify
@@ -23,8 +25,10 @@ from astep.modules.models import (
 )
 from astep.modules.school_calendar import SchoolCalendar, sessions_plan
 
-OVERLAP_MESSAGE = "L'accompagnateur a déjà une séance sur ce créneau."
-CO_OVERLAP_MESSAGE = "Le second accompagnateur, {name}, a déjà une séance sur ce créneau."
+OVERLAP_MESSAGE = gettext_lazy("L'accompagnateur a déjà une séance sur ce créneau.")
+CO_OVERLAP_MESSAGE = gettext_lazy(
+    "Le second accompagnateur, %(name)s, a déjà une séance sur ce créneau."
+)
 
 
 class SessionError(Exception):
@@ -111,18 +115,21 @@ def session_change(
     """
     session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
     if not session.is_upcoming:
-        raise SessionError("Seule une séance à venir peut être modifiée.")
+        raise SessionError(_("Seule une séance à venir peut être modifiée."))
     if end_time <= start_time:
-        raise SessionError("L'heure de fin doit suivre l'heure de début.")
+        raise SessionError(_("L'heure de fin doit suivre l'heure de début."))
     moved = (day, start_time, end_time) != (session.date, session.start_time, session.end_time)
     reason = reason.strip()
     if moved:
         if not reason:
-            raise SessionError("Indiquez le motif du changement de date ou d'horaire.")
+            raise SessionError(_("Indiquez le motif du changement de date ou d'horaire."))
         ecole = session.module.request.school_class.ecole
         closed = SchoolCalendar.of_ecole(ecole).slot_off(day, start_time)
         if closed:
-            raise SessionError(f"L'école est fermée le {day:%d/%m/%Y} ({closed}).")
+            raise SessionError(
+                _("L'école est fermée le %(day)s (%(reason)s).")
+                % {"day": f"{day:%d/%m/%Y}", "reason": closed}
+            )
         previous = _record(session, SessionChangeKind.MOVED, actor, reason)
     elif topic != session.topic:
         _record(session, SessionChangeKind.EDITED, actor, reason)
@@ -134,7 +141,7 @@ def session_change(
     _save_without_overlap(session)
     if moved:
         _tell_other_party(
-            session, actor, "session_moved", "Séance déplacée", reason, previous=previous
+            session, actor, "session_moved", _("Séance déplacée"), reason, previous=previous
         )
     return session
 
@@ -148,13 +155,13 @@ def session_cancel(*, session: Session, actor: User, reason: str) -> Session:
     """
     session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
     if not session.is_upcoming:
-        raise SessionError("Seule une séance à venir peut être annulée.")
+        raise SessionError(_("Seule une séance à venir peut être annulée."))
     if not reason.strip():
-        raise SessionError("Indiquez le motif de l'annulation.")
+        raise SessionError(_("Indiquez le motif de l'annulation."))
     _record(session, SessionChangeKind.CANCELLED, actor, reason.strip())
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status"])
-    _tell_other_party(session, actor, "session_cancelled", "Séance annulée", reason.strip())
+    _tell_other_party(session, actor, "session_cancelled", _("Séance annulée"), reason.strip())
     module_progress(module=session.module)
     return session
 
@@ -173,12 +180,12 @@ def session_confirm(*, session: Session, actor: User, today: date) -> SessionCon
     """
     session = Session.objects.select_for_update().select_related(*_RELATED).get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
-        raise SessionError("Cette séance est annulée.")
+        raise SessionError(_("Cette séance est annulée."))
     if session.date > today:
-        raise SessionError("Une séance se confirme le jour même ou après.")
+        raise SessionError(_("Une séance se confirme le jour même ou après."))
     confirmation, created = SessionConfirmation.objects.get_or_create(session=session, user=actor)
     if not created:
-        raise SessionError("Vous avez déjà confirmé cette séance.")
+        raise SessionError(_("Vous avez déjà confirmé cette séance."))
     if session.status != SessionStatus.HELD:
         session.status = SessionStatus.HELD
         session.save(update_fields=["status"])
@@ -206,7 +213,7 @@ def feedback_save(*, feedback: Feedback) -> Feedback:
     Raises SessionError before any session was held (there is nothing to judge yet).
     """
     if not feedback.module.has_held_session():
-        raise SessionError("Le questionnaire s'ouvre après la première séance réalisée.")
+        raise SessionError(_("Le questionnaire s'ouvre après la première séance réalisée."))
     feedback.role = feedback.user.role
     feedback.at = timezone.now()
     feedback.save()
@@ -253,7 +260,7 @@ def _save_without_overlap(session: Session) -> None:
     if module.co_volunteer_id in busy:
         co_volunteer = module.co_volunteer
         name = co_volunteer.get_full_name() or co_volunteer.email
-        raise SessionError(CO_OVERLAP_MESSAGE.format(name=name))
+        raise SessionError(CO_OVERLAP_MESSAGE % {"name": name})
     try:
         with transaction.atomic():  # a savepoint: a concurrent insert still meets the constraint
             session.save()

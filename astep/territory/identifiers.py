@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 UAI_RE = re.compile(r"\d{7}[A-Z]")
 UAI_CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O, Q
@@ -15,10 +16,15 @@ def uai_problem(uai: str) -> str | None:
     the *Répertoire national des établissements*).
     """
     if not UAI_RE.fullmatch(uai):
-        return f"UAI « {uai} » mal formée (7 chiffres et une lettre de contrôle attendus)"
+        return _("UAI « %(uai)s » mal formée (7 chiffres et une lettre de contrôle attendus)") % {
+            "uai": uai
+        }
     letter = UAI_CHECK_LETTERS[int(uai[:7]) % 23]
     if uai[7] != letter:
-        return f"UAI « {uai} » : lettre de contrôle erronée ({letter} attendue)"
+        return _("UAI « %(uai)s » : lettre de contrôle erronée (%(letter)s attendue)") % {
+            "uai": uai,
+            "letter": letter,
+        }
     return None
 
 

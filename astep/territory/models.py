@@ -4,6 +4,7 @@ effectifs (classes and pupils per rentrée)."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from astep.school_year import school_year_start
@@ -257,7 +258,11 @@ class EcoleEffectif(models.Model):
         indexes = [models.Index(fields=["rentree", "departement"])]  # the reports' sums
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.uai}) — rentrée {self.school_year}"
+        return gettext("%(name)s (%(uai)s) — rentrée %(year)s") % {
+            "name": self.name,
+            "uai": self.uai,
+            "year": self.school_year,
+        }
 
     @property
     def school_year(self) -> str:

@@ -103,7 +103,8 @@ def charter_publish(*, version: str, effective_on: date, text: str, by: User) ->
         for user in charter_recipients(version=published):
             user_notify(
                 recipients=[user],
-                subject=f"Nouvelle version de la charte ASTEP (v{published.version})",
+                subject=_("Nouvelle version de la charte ASTEP (v%(version)s)")
+                % {"version": published.version},
                 template="charter_published",
                 context={"user": user, "version": published, "in_force_now": effective_on == today},
             )

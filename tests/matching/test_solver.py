@@ -5,17 +5,20 @@ from collections import Counter
 
 import pytest
 
-from matching import solver
 from matching.solver import (
     Arc,
     Demand,
     Objective,
     Supply,
+    bound,
+    branch,
     request_priority,
     solve,
     solve_exact,
     solve_greedy,
 )
+from matching.solver.network import Network, weights
+from matching.solver.parts import components, without_lone_binomes
 
 
 def test_the_plan_serves_the_school_greedy_leaves_out():
@@ -142,7 +145,7 @@ def test_past_the_branch_limit_the_integer_program_gives_the_same_plan(monkeypat
         *(Arc(3, 10, 80), Arc(3, 20, 50), Arc(4, 10, 80), Arc(4, 20, 10)),
         *(Arc(5, 10, 30), Arc(5, 20, 30), Arc(6, 20, 40), Arc(8, 20, 90)),
     ]
-    monkeypatch.setattr(solver, "BRANCH_LIMIT", 2)  # the root flow and its repair
+    monkeypatch.setattr(branch, "BRANCH_LIMIT", 2)  # the root flow and its repair
 
     plan = solve(demands, supplies, arcs)
 
@@ -155,7 +158,7 @@ def test_a_binome_with_a_single_candidate_is_left_out_before_solving():
     demands = [Demand(1, need=2, priority=230), Demand(2, need=2, priority=3), Demand(3)]
     arcs = [Arc(1, 10, 10), Arc(2, 10, 30), Arc(2, 20, 30), Arc(3, 20, 50)]
 
-    kept = solver._without_lone_binomes(demands, arcs)
+    kept = without_lone_binomes(demands, arcs)
 
     assert kept == arcs[1:]
     plan = solve(demands, [Supply(10), Supply(20)], arcs)
@@ -238,7 +241,7 @@ def test_repairs_that_move_another_binome_still_give_the_optimal_plan(case):
 def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_optimal(
     monkeypatch,
 ):
-    monkeypatch.setattr(solver, "_COVER_LIMIT", 1)  # every pairing charged half to each
+    monkeypatch.setattr(bound, "COVER_LIMIT", 1)  # every pairing charged half to each
     demands = [Demand(1, 2, 230), Demand(2, 2, 230), Demand(3, 2), Demand(4, 1, 104)]
     demands += [Demand(5, 1, 3), Demand(6, 2, 104)]
     supplies = [Supply(10), Supply(20, capacity=2), Supply(30), Supply(40, capacity=2)]
@@ -251,3 +254,58 @@ def test_when_too_many_binomes_could_pair_up_the_weaker_bound_keeps_the_plan_opt
 
     assert sorted(plan.pairs) == [(2, 40), (2, 50), (4, 30), (5, 10)]
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
+
+
+def test_a_child_flow_reoptimised_by_one_shortest_path_costs_what_a_new_flow_costs():
+    rng = random.Random(5)
+    checked = 0
+    while checked < 30:
+        demands, supplies, arcs = _random_instance(rng)
+        for part in components(demands, supplies, without_lone_binomes(demands, arcs)):
+            net = Network(*part, weights(*part))
+            root = net.solve()
+            for request in root.half:
+                for change, none, full in (
+                    ("close", {request}, set()),
+                    ("complete", set(), {request}),
+                ):
+                    child = net.reoptimised(root, **{change: request})
+                    fresh = net.solve(none=none, full=full)
+                    assert (child is None) == (fresh is None)
+                    if child is not None:
+                        assert (child.cost, sorted(child.half)) == (fresh.cost, sorted(fresh.half))
+                        checked += 1
+
+
+# Three binômes and three single requests over six volunteers, where the flow keeps a binôme
+# half served until the search has branched several times.
+BRANCHING = (
+    [(0, 2, 104), (1, 2, 104), (3, 1, 104), (4, 2, 0), (6, 2, 3), (10, 2, 104), (12, 1, 3)]
+    + [(19, 2, 104), (22, 2, 230)],
+    [(100, 1), (101, 1), (102, 1), (103, 2), (104, 3), (105, 3)],
+    [(0, 102, 49, 0), (0, 105, 43, 0), (1, 102, 40, 0), (1, 103, 34, 0), (1, 105, 26, 0)]
+    + [(4, 100, 11, 0), (4, 102, 41, 2), (6, 102, 27, 1), (6, 103, 38, 1), (10, 102, 22, 2)]
+    + [(12, 103, 6, 1), (19, 104, 59, 1), (22, 103, 31, 0), (22, 104, 58, 1)],
+)
+
+
+def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch):
+    reoptimised = Network.reoptimised
+    calls = []
+
+    def counted(self, flow, **change):
+        calls.append(change)
+        return reoptimised(self, flow, **change)
+
+    monkeypatch.setattr(Network, "reoptimised", counted)
+    demands, supplies, arcs = [], [], []
+    for shift in (0, 1000):  # the same part twice, far apart: two connected parts
+        demands += [Demand(shift + d, need, priority) for d, need, priority in BRANCHING[0]]
+        supplies += [Supply(shift + s, capacity) for s, capacity in BRANCHING[1]]
+        arcs += [Arc(shift + d, shift + s, km, pref) for d, s, km, pref in BRANCHING[2]]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert plan.methods == {"flow": 2}
+    assert len(calls) >= 2 * 4  # each part branched, then reoptimised its children

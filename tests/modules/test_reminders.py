@@ -107,8 +107,9 @@ def test_the_batch_costs_a_claim_and_a_read_per_session(db, django_assert_max_nu
             module=module, date=IN_TWO_DAYS, start_time=time(8 + hour), end_time=time(9 + hour)
         )
 
-    # 1 listing, then per session: savepoint, claim (UPDATE), read, release.
-    with django_assert_max_num_queries(1 + 4 * count):
+    # 1 listing, then per session: savepoint, claim (UPDATE), read, the e-mails' outbox
+    # rows (one INSERT), release.
+    with django_assert_max_num_queries(1 + 5 * count):
         assert reminders.session_reminders_send(today=TODAY) == count
 
 

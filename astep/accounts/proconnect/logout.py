@@ -8,7 +8,6 @@ registered with the client: the agent then comes back to the portal's home page.
 import secrets
 from urllib.parse import urlencode
 
-from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 SESSION_KEY = "proconnect_end_session"
@@ -45,7 +44,3 @@ class ProConnectLogoutMixin:
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         home = super().get_logout_redirect_url(request)
         return end_session_url(request, request.build_absolute_uri(home)) or home
-
-
-class AccountAdapter(ProConnectLogoutMixin, DefaultAccountAdapter):
-    """allauth's account adapter with the ProConnect logout."""

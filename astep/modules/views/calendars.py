@@ -1,6 +1,7 @@
 """Sessions in the parties' calendar apps: a module's .ics, the agenda page, the private feed."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,6 +74,7 @@ def agenda(request):
     )
 
 
+@login_not_required
 @require_safe
 def feed(request, token):
     """The private feed: no login (calendar apps cannot sign in), the secret is the token."""

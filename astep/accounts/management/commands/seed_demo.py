@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,9 @@ from surveys.figures import figures_sum
 from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
 
 PASSWORD = "astep-demo-2026"
+# The demo's second factor (base32), shared by every account whose role requires MFA: add
+# it to an authenticator app by hand (README, "Comptes de démonstration"). Public: demo only.
+DEMO_TOTP_SECRET = "ASTEPDEMOASTEPDEMOASTEPDEMO23456"
 ACCOUNTS = [
     ("enseignante@demo.astep.test", "Camille", "Martin", Role.TEACHER),
     ("accompagnateur@demo.astep.test", "Karim", "Benali", Role.VOLUNTEER),
@@ -82,6 +87,7 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+            _demo_second_factor(user)
             rows.append(f"  {user.get_role_display():<45} {email}")
         self._volunteers(ecole, organisation)
         self._module(ecole)
@@ -95,6 +101,7 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=admin, email=admin.email, defaults={"verified": True, "primary": True}
         )
+        _demo_second_factor(admin)
         year = current_school_year()
         campaign, _ = Campaign.objects.get_or_create(
             school_year=year,
@@ -104,6 +111,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {PASSWORD}) :")
         self.stdout.write("\n".join(rows))
         self.stdout.write(f"  {'Administration (/admin/)':<45} {admin.email}")
+        self.stdout.write(
+            "Double authentification des correspondants, de la DGESCO et de l'administration : "
+            f"clé {DEMO_TOTP_SECRET} (à saisir dans une application d'authentification)."
+        )
         self.stdout.write(
             f"Territoire des correspondants : {ecole.departement}, académie de "
             f"{ecole.departement.academie}"
@@ -278,6 +289,13 @@ class Command(BaseCommand):
                 full_name=user.get_full_name(),
                 ip_address=None,
             )
+
+
+def _demo_second_factor(user: User) -> None:
+    """Give `user` the demo TOTP (DEMO_TOTP_SECRET) when their role requires MFA."""
+    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if user.mfa_required and not has_totp:
+        TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
 def _demo_user(email: str, first_name: str, role: str) -> tuple[User, bool]:

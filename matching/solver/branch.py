@@ -1,0 +1,77 @@
+"""The branch and bound over min-cost flows for the binômes' "two or none"."""
+
+from matching.solver.bound import parity_bound, repair_bound
+from matching.solver.network import Flow, Network, weights
+
+# Flows per connected part (one min-cost flow at the root, then shortest-path
+# reoptimisations) before the integer program takes over.
+BRANCH_LIMIT = 200
+
+
+def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
+    """The optimal pairs of one part by flows; None when the weights do not fit in 64 bits or
+    the search passes BRANCH_LIMIT flows.
+
+    Each node of the search is an optimal flow where some binômes are served by nobody and
+    some fully; a child changes one binôme from its parent's flow by one shortest path
+    (`Network.reoptimised`). When a node leaves binômes half served, `repair_bound` gives a
+    lower bound for every plan under it and the repair meant to reach it, applied along
+    shortest paths, and `parity_bound` another one; the plans these repairs give, else a
+    dive (`_dive`), update the best plan found, which prunes every node whose bound it
+    meets. Otherwise the node branches on its costliest half-served binôme, the repair's
+    side first (depth first).
+    """
+    weighting = weights(demands, supplies, arcs)
+    if weighting is None:
+        return None
+    network = Network(demands, supplies, arcs, weighting)
+    best: Flow | None = None
+    flows = 0
+    stack: list[tuple[Flow | None, dict]] = [(None, {})]  # (parent, the change to make)
+    while stack:
+        parent, change = stack.pop()
+        if flows >= BRANCH_LIMIT:
+            return None
+        node = network.solve() if parent is None else network.reoptimised(parent, **change)
+        flows += 1
+        if node is None or (best is not None and node.cost >= best.cost):
+            continue  # infeasible, or no better than a plan already found
+        if not node.half:
+            best = node
+            continue
+        bound, drop, complete, costliest, repaired = repair_bound(network, node)
+        parity, fixed = parity_bound(network, node)
+        bound = max(bound, parity)
+        for plan in (repaired, fixed):
+            best = _better(best, plan)
+        if best is None or best.cost > bound:
+            dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
+            flows += spent
+            best = _better(best, dived)
+        if best is not None and best.cost <= bound:
+            continue  # nothing under this node beats the best plan: it may be the node's own
+        branches = [(node, {"close": costliest}), (node, {"complete": costliest})]
+        stack += branches[::-1] if costliest in drop else branches
+    return best.pairs if best is not None else None
+
+
+def _better(best: Flow | None, flow: Flow | None) -> Flow | None:
+    """The cheaper of `best` and `flow`, counting `flow` only when it is a plan (nobody half
+    served)."""
+    if flow is None or flow.half or (best is not None and best.cost <= flow.cost):
+        return best
+    return flow
+
+
+def _dive(network: Network, flow: Flow, complete: frozenset, limit: int) -> tuple[Flow, int]:
+    """A plan under `flow` with nobody half served, if `limit` flows suffice: its half-served
+    binômes completed when the repair says so and it is feasible, else served by nobody, one
+    at a time (closing one may leave another one half served). Returns the last flow and the
+    number of flows spent."""
+    spent = 0
+    while flow.half and spent < limit:
+        request = flow.half[0]
+        child = network.reoptimised(flow, complete=request) if request in complete else None
+        flow = child if child is not None else network.reoptimised(flow, close=request)
+        spent += 1 + (request in complete and child is None)
+    return flow, spent
