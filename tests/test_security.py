@@ -37,6 +37,11 @@ PUBLIC_VIEWS = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "mfa_authenticate",
+    # allauth's social login: ProConnect's button and return, its cancel page and sign-up form.
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",
 }
 
 

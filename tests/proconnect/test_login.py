@@ -15,7 +15,7 @@ from oidc_provider.models import Client, ResponseType, RSAKey
 
 from astep.accounts.models import Role, User
 from astep.accounts.proconnect.provider import NONCE_SESSION_KEY
-from tests.factories import UserFactory
+from tests.factories import UserFactory, totp_code
 from tests.proconnect.idp import AGENT, rsa_private_pem
 
 # Committed rows: the provider answers from the live server's thread. Serialized rollback
@@ -63,7 +63,7 @@ def provider(live_server, settings):
             ],
         }
     }
-    return UserFactory(email="compte-idp@idp.test", role=Role.NATIONAL)
+    return UserFactory(email="compte-idp@idp.test", role=Role.TEACHER)  # the agent at the provider
 
 
 def proconnect_login(client, live_server, nonce: str | None = None):
@@ -95,7 +95,7 @@ def proconnect_login(client, live_server, nonce: str | None = None):
     location = answer.headers["Location"]
     while not location.startswith(CALLBACK):  # up to the redirect with the code
         answer = browser.get(urljoin(answer.url, location), allow_redirects=False)
-        assert answer.status_code == 302, answer.text[:500]
+        assert answer.status_code == 302, (answer.url, answer.text[-3000:])
         location = answer.headers["Location"]
     parts = urlsplit(location)
     return client.get(f"{parts.path}?{parts.query}"), browser
@@ -140,8 +140,12 @@ def test_an_account_opened_by_an_administrator_is_found_by_its_address(
 ):
     staff = UserFactory(email=AGENT["email"], role=Role.DEPARTMENTAL_CORRESPONDENT)
 
-    assert proconnect_login(client, live_server)[0].status_code == 302
+    callback = proconnect_login(client, live_server)[0]
 
+    # A correspondent's second factor is asked after ProConnect too (MFA for their role).
+    assert callback["Location"] == reverse("mfa_authenticate")
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert client.get(reverse("home")).wsgi_request.user == staff
     assert User.objects.filter(email=AGENT["email"]).count() == 1
     staff.refresh_from_db()
