@@ -14,13 +14,16 @@ mkdir -p "$OUT"
 export DATABASE_URL=${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/astep_loaddata}
 export DEBUG=0 SECRET_KEY=load-test-only-not-a-secret-0123456789abcdefghijklmnop
 export ALLOWED_HOSTS=127.0.0.1 SITE_URL=http://127.0.0.1:$PORT CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$PORT
-export SECURE_SSL_REDIRECT=0 BEHIND_PROXY=0 DB_CONN_MAX_AGE=60
+# As behind the one TLS proxy of production: locust sends each user's X-Forwarded-For.
+export SECURE_SSL_REDIRECT=0 BEHIND_PROXY=1 ALLAUTH_TRUSTED_PROXY_COUNT=1 DB_CONN_MAX_AGE=60
 export PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$OUT/private}
 # Reports asked during the run would be queued: keep them off the developers' broker.
 export CELERY_BROKER_URL=${LOAD_BROKER_URL:-redis://127.0.0.1:6379/9}
 
 .venv/bin/python manage.py collectstatic --noinput -v 0
-.venv/bin/gunicorn astep.wsgi -w 4 --bind 127.0.0.1:$PORT --access-logfile /dev/null \
+.venv/bin/python manage.py createcachetable  # where the rate limits live when DEBUG is off
+# --preload: the four workers are ready together, not measured while importing Django.
+.venv/bin/gunicorn astep.wsgi -w 4 --preload --bind 127.0.0.1:$PORT --access-logfile /dev/null \
     --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT

@@ -12,7 +12,7 @@ Run: `.venv/bin/python -m benchmarks.load.seed [--database-url postgres://…/as
 - VOLUNTEERS proposable volunteers (level validated, charter signed, available), living in
   a commune of their département, and REQUESTS requests of this school year waiting for a
   volunteer, spread over the départements like the écoles;
-- the accounts of `seed_demo`, then the load accounts (ACCOUNTS per role, password
+- the campaign of this school year, open; the load accounts (ACCOUNTS per role, password
   PASSWORD, printed): teachers with a class of this year, volunteers with PROPOSALS pending
   proposals each, departmental correspondents of as many départements, academic
   correspondents of as many académies, DGESCO staff; and one national report built.
@@ -313,6 +313,17 @@ def load_accounts(rng, password: str) -> dict[str, list[str]]:
     return accounts
 
 
+def open_campaign() -> None:
+    """The campaign of this school year, open since the rentrée (no e-mail sent)."""
+    from astep.school_year import current_school_year
+    from surveys.models import Campaign
+
+    year = current_school_year()
+    Campaign.objects.create(
+        school_year=year, opens_on=date(int(year[:4]), 9, 1), closes_on=date(int(year[5:]), 7, 4)
+    )
+
+
 def second_factor(user) -> None:
     """Give `user` a TOTP of secret TOTP_SECRET when the portal requires MFA for them."""
     from django.apps import apps
@@ -344,11 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args(argv)
     os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(ROOT / "var" / "load" / "private"))
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
 
     start = time.perf_counter()
     reports.setup_django(args.database_url, rebuild=True)
     from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -368,9 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(pk.next)):
                 cursor.execute(sql)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
     with transaction.atomic():
         accounts = load_accounts(rng, password)
+        open_campaign()
     national_report(accounts[Role.NATIONAL][0])
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
