@@ -4,12 +4,14 @@ Usage: `python benchmarks/load/figures.py var/load/locust_stats.csv [--p95-ms 30
 Reads locust's `--csv` statistics (one row per endpoint, then "Aggregated"; times in ms)
 and prints, per endpoint: requests, failures, p50, p95, p99; then the total. Exit status
 1 when the total p95 is at or above `--p95-ms` or any request failed, else 0. The
-failures themselves are in the `_failures.csv` beside the statistics.
+failures themselves are in the `_failures.csv` beside the statistics; the sign-in times,
+measured apart by the locustfile, in `_sign_in.txt`.
 """
 
 import argparse
 import csv
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         f"of {total['Request Count']} requests, {float(total['Requests/s']):.1f} requests/s: "
         f"{'ok' if passed else 'MISSED'}"
     )
+    sign_in = Path(args.stats.removesuffix("_stats.csv") + "_sign_in.txt")
+    if sign_in.exists():
+        print(sign_in.read_text().strip())
     return 0 if passed else 1
 
 
