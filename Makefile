@@ -11,7 +11,7 @@ ANNUAIRE := $(if $(wildcard $(ANNUAIRE_REAL)),$(ANNUAIRE_REAL),$(SAMPLE)/annuair
 COMMUNES := $(if $(wildcard $(COMMUNES_REAL)),$(COMMUNES_REAL),$(SAMPLE)/communes-sample.csv)
 EFFECTIFS := $(if $(wildcard $(EFFECTIFS_REAL)),$(EFFECTIFS_REAL),$(SAMPLE)/effectifs-sample.csv)
 
-.PHONY: install run test lint screenshots bench-matching bench-reports
+.PHONY: install run test lint screenshots bench-matching bench-reports bench-load-seed bench-load
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,11 @@ bench-matching: install
 # × 50,000 modules in the scratch database astep_bench_reports (see benchmarks/reports.py)
 bench-reports: install
 	$(PY) -m benchmarks.reports
+
+# Load test (issue 8): national data set in astep_loaddata, then gunicorn + locust, 50 users,
+# 2 minutes; fails when p95 >= 300 ms or any error (see benchmarks/load/README.md)
+bench-load-seed: install
+	$(PY) -m benchmarks.load.seed
+
+bench-load: install
+	benchmarks/load/run.sh

@@ -74,6 +74,16 @@ def pool_for_departement(departement, *, today: date) -> Pool:
     return _pool(list(requests), today=today)
 
 
+def pool_for_requests(requests: list[AccompanimentRequest], *, today: date) -> Pool:
+    """The pool of `requests` only (each with its école, département and teacher loaded):
+    the volunteers who might reach one of them and the allowed pairs. A pair depends on
+    its request and volunteer alone, so each request's arcs are those of the whole
+    département's pool, for the cost of a few requests (the board's page). The écoles
+    without coordinates are left out. A fixed number of queries, whatever the sizes."""
+    placed = [r for r in requests if r.school_class.ecole.latitude is not None]
+    return _pool(placed, today=today)
+
+
 def candidates_for(request: AccompanimentRequest, *, today: date) -> list[Candidate]:
     """Volunteers who may be proposed for `request`, nearest first (every rule of
     `matching.pool.pair_problems`, and not already proposed for it). Empty when the école

@@ -16,7 +16,7 @@ from astep.accounts.permissions import role_required
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.school_year import current_school_year
 from astep.volunteers.models import VolunteerProfile
-from matching.candidates import candidates_for, modules_taken, pool_for_departement
+from matching.candidates import candidates_for, modules_taken, pool_for_requests
 from matching.filters import BoardRequestFilter, BoardVolunteerFilter
 from matching.forms import DeclineForm, PairChoiceForm, VolunteerChoiceForm
 from matching.models import PairChoiceKind, Plan, Proposal, ProposalStatus
@@ -39,7 +39,11 @@ def board(request):
     requests = (
         AccompanimentRequest.objects.for_user(user)
         .open()
-        .select_related("school_class__ecole__circonscription")
+        .select_related(
+            "school_class__ecole__circonscription",
+            "school_class__ecole__departement",
+            "school_class__teacher",
+        )
         .order_by("submitted_at", "pk")
     )
     request_filter = BoardRequestFilter(request.GET or None, queryset=requests, user=user)
@@ -52,7 +56,10 @@ def board(request):
     volunteer_filter = BoardVolunteerFilter(request.GET or None, queryset=volunteers, prefix="v")
     page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     volunteer_page = Paginator(volunteer_filter.qs, PAGE_SIZE).get_page(request.GET.get("vpage"))
-    pool = pool_for_departement(user.departement, today=timezone.localdate())
+    # The reach of the page's requests only: the whole département's pool cost ten times
+    # the rest of the page on national data (benchmarks/load/README.md).
+    waiting = [r for r in page if r.status == RequestStatus.SUBMITTED]
+    pool = pool_for_requests(waiting, today=timezone.localdate())
     reach = defaultdict(list)
     for arc in pool.arcs:
         reach[arc.demand].append(arc.decikm / 10)

@@ -1,4 +1,5 @@
-"""List pages cost the same number of queries with 1 module as with 50."""
+"""List pages cost the same number of queries with 1 module as with 50, and the other
+pages of the load test's mix the same with few rows as with many."""
 
 from datetime import date, timedelta
 
@@ -9,7 +10,10 @@ from django.urls import reverse
 
 from astep.accounts.models import Role
 from astep.modules.models import Module, SessionConfirmation
+from astep.school_year import current_school_year
 from astep.territory.models import Circonscription
+from matching.models import Proposal
+from surveys.models import Campaign
 from tests.factories import (
     EcoleFactory,
     ModuleFactory,
@@ -119,3 +123,72 @@ def test_a_module_page_costs_the_same_with_1_and_7_sessions(client, people):
     for week in range(4):
         SessionFactory(module=module, date=date(2027, 4, 1) + timedelta(weeks=week))
     assert queries(client, address) == with_three <= BUDGET
+
+
+# The pages of the load test's mix (benchmarks/load/locustfile.py) that the lists above and
+# the apps' own budget tests (board, plan, cockpit, survey list, reports) leave out.
+@pytest.fixture
+def campaign(db):
+    today = date.today()
+    return Campaign.objects.create(
+        school_year=current_school_year(), opens_on=today, closes_on=today + timedelta(days=60)
+    )
+
+
+def add_proposals(people, count):
+    """`count` pending proposals to the volunteer, each on a request of another class of
+    the teacher."""
+    for _ in range(count):
+        school_class = SchoolClassFactory(
+            teacher=people[Role.TEACHER], ecole=EcoleFactory(circonscription=people["circo"])
+        )
+        Proposal.objects.create(
+            request=RequestFactory(school_class=school_class, status="proposed"),
+            volunteer=people[Role.VOLUNTEER],
+            proposed_by=people[Role.DEPARTMENTAL_CORRESPONDENT],
+            distance_km=12.5,
+        )
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.TEACHER])
+def test_the_proposals_page_costs_the_same_with_1_and_30_proposals(client, people, role):
+    client.force_login(people[role])
+    add_proposals(people, 1)
+    with_one = queries(client, reverse("matching:proposals"))
+    add_proposals(people, 29)
+    assert queries(client, reverse("matching:proposals")) == with_one <= BUDGET
+
+
+def test_the_teachers_requests_cost_the_same_with_1_and_30_proposals(client, people):
+    client.force_login(people[Role.TEACHER])
+    add_proposals(people, 1)
+    with_one = queries(client, reverse("classes:request_list"))
+    add_proposals(people, 29)
+    assert queries(client, reverse("classes:request_list")) == with_one <= BUDGET
+
+
+def test_the_request_form_costs_the_same_with_1_and_20_requests_of_the_class(client, people):
+    client.force_login(people[Role.TEACHER])
+    school_class = SchoolClassFactory(teacher=people[Role.TEACHER])
+    address = reverse("classes:request_create", args=[school_class.pk])
+    RequestFactory(school_class=school_class)
+    with_one = queries(client, address)
+    for _ in range(19):
+        RequestFactory(school_class=school_class, status="cancelled")
+    assert queries(client, address) == with_one <= BUDGET
+
+
+SURVEY_BUDGET = 20
+
+
+def test_the_survey_costs_the_same_with_1_and_30_modules_in_the_departement(
+    client, people, campaign
+):
+    client.force_login(people[Role.DEPARTMENTAL_CORRESPONDENT])
+    add_modules(people, 1)
+    client.get(reverse("surveys:survey"))  # the first visit opens the survey
+    with_one = queries(client, reverse("surveys:survey"))
+    add_modules(people, 29)
+    client.get(reverse("surveys:survey"))  # the figures changed: this visit writes them
+    # Its figures are aggregates of the département's rows, a query each (surveys.figures).
+    assert queries(client, reverse("surveys:survey")) == with_one <= SURVEY_BUDGET

@@ -81,6 +81,19 @@ def browser(client, correspondent):
 # The board
 
 
+def test_a_request_on_the_second_page_shows_its_candidates_like_one_on_the_first(browser):
+    for number in range(26):  # PAGE_SIZE is 25: the newest goes to page 2
+        ecole_named(f"École n° {number:02d}", 0 if number in (0, 25) else 100)
+    volunteer("Ada", "Martin", 2)
+
+    first = browser.get(reverse("matching:board")).content.decode()
+    second = browser.get(reverse("matching:board"), {"page": 2}).content.decode()
+
+    assert "1 le plus proche à 2,0 km" in row_of(first, "École n° 00")
+    assert "aucun" in row_of(first, "École n° 24")
+    assert "1 le plus proche à 2,0 km" in row_of(second, "École n° 25")
+
+
 def test_the_board_lists_the_waiting_requests_with_their_candidates_and_the_volunteers_left(
     browser,
 ):
