@@ -116,3 +116,18 @@ def _french_after_each_test():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def campaign(db):
+    """This school year's survey campaign, opened 10 days ago, closing in 30 days."""
+    from datetime import date, timedelta
+
+    from astep.school_year import current_school_year
+    from surveys.models import Campaign
+
+    return Campaign.objects.create(
+        school_year=current_school_year(),
+        opens_on=date.today() - timedelta(days=10),
+        closes_on=date.today() + timedelta(days=30),
+    )

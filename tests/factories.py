@@ -180,3 +180,20 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     role = Role.TEACHER
     satisfaction = 4
     would_repeat = True
+
+
+def request_form_data(**overrides) -> dict:
+    """A complete request form (living things, in class, 6 sessions on Thursday afternoons,
+    starting in 20 days), as posted; `overrides` change or add fields."""
+    start = date.today() + timedelta(days=20)
+    return {
+        "theme": "living",
+        "form": "in_class",
+        "period_start": start.isoformat(),
+        "period_end": (start + timedelta(days=80)).isoformat(),
+        "sessions_count": 6,
+        "half_days": ["4-pm"],
+        "accompanists": 1,
+        "comment": "Élevage de phasmes",
+        **overrides,
+    }

@@ -14,7 +14,7 @@ from astep.modules.models import Session
 from astep.school_year import current_school_year
 from astep.volunteers.models import CharterVersion
 from matching.models import Proposal
-from surveys.models import Campaign, DepartementalSurvey, SurveyStatus
+from surveys.models import DepartementalSurvey, SurveyStatus
 from tests.factories import (
     EcoleFactory,
     ModuleFactory,
@@ -48,15 +48,6 @@ def people(d35):
         Role.NATIONAL: UserFactory(role=Role.NATIONAL),
         Role.SCIENTIFIC_CORRESPONDENT: UserFactory(role=Role.SCIENTIFIC_CORRESPONDENT),
     }
-
-
-@pytest.fixture
-def campaign():
-    return Campaign.objects.create(
-        school_year=current_school_year(),
-        opens_on=date.today() - timedelta(days=10),
-        closes_on=date.today() + timedelta(days=30),
-    )
 
 
 def add_activity(people, d35, count: int) -> None:

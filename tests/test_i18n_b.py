@@ -2,16 +2,13 @@
 board, the plan's explanations and the survey's errors in English, numbers written the
 English way; French stays the default; the bilans and the open data schema stay French."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from astep.accounts.models import Role
-from astep.school_year import current_school_year
-from surveys.models import Campaign, DepartementalSurvey, Report, Scope, SurveyStatus
+from surveys.models import DepartementalSurvey, Report, Scope, SurveyStatus
 from surveys.opendata import opendata_schema
 from tests.factories import UserFactory, departement
 from tests.matching.conftest import request_at, volunteer_at
@@ -34,15 +31,6 @@ def correspondent_35(client):
         UserFactory(role=Role.DEPARTMENTAL_CORRESPONDENT, departement=departement("035"))
     )
     return client
-
-
-@pytest.fixture
-def campaign():
-    return Campaign.objects.create(
-        school_year=current_school_year(),
-        opens_on=date.today() - timedelta(days=10),
-        closes_on=date.today() + timedelta(days=30),
-    )
 
 
 def test_the_board_reads_in_english_with_the_cookie_and_in_french_without(correspondent_35):

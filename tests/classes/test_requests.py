@@ -25,21 +25,13 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
     departement,
+    request_form_data,
 )
 
 pytestmark = pytest.mark.django_db
 
 START = date.today() + timedelta(days=20)
-COMPLETE = {
-    "theme": "living",
-    "form": "in_class",
-    "period_start": START.isoformat(),
-    "period_end": (START + timedelta(days=80)).isoformat(),
-    "sessions_count": 6,
-    "half_days": ["4-pm"],
-    "accompanists": 1,
-    "comment": "Élevage de phasmes",
-}
+COMPLETE = request_form_data()
 
 
 @pytest.fixture

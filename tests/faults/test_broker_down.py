@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
     departement,
+    request_form_data,
 )
 from tests.faults.conftest import BROKER_URL, point_app_at
 from tests.files import pdf_bytes, upload
@@ -40,17 +41,7 @@ pytestmark = [
 
 LIMIT = 3.0  # seconds: the longest a request may wait on a broker that is down (issue 8)
 START = date.today() + timedelta(days=20)
-REQUEST = {
-    "theme": "living",
-    "form": "in_class",
-    "period_start": START.isoformat(),
-    "period_end": (START + timedelta(days=80)).isoformat(),
-    "sessions_count": 6,
-    "half_days": ["4-pm"],
-    "accompanists": 1,
-    "comment": "Élevage de phasmes",
-    "submit": "Envoyer",
-}
+REQUEST = request_form_data(submit="Envoyer")
 SURVEY = {"training_actions": "2", "training_participants": "31", "conventions_signed": "1"}
 
 

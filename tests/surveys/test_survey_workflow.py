@@ -1,15 +1,12 @@
 """The departmental survey: prefilled figures, corrections with a comment, the answers the
 portal cannot know, and the review draft → submitted → returned → submitted → validated."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from astep.accounts.models import Role
-from astep.school_year import current_school_year
-from surveys.models import Campaign, DepartementalSurvey, SurveyCorrection, SurveyStatus
+from surveys.models import DepartementalSurvey, SurveyCorrection, SurveyStatus
 from tests.factories import (
     EcoleFactory,
     ModuleFactory,
@@ -24,15 +21,6 @@ from tests.surveys.test_report_coverage import effectif
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {"training_actions": "2", "training_participants": "31", "conventions_signed": "1"}
-
-
-@pytest.fixture
-def campaign():
-    return Campaign.objects.create(
-        school_year=current_school_year(),
-        opens_on=date.today() - timedelta(days=10),
-        closes_on=date.today() + timedelta(days=30),
-    )
 
 
 def person(client_factory, role, **territory):
