@@ -8,7 +8,7 @@ from django.urls import reverse
 from astep.accounts.models import Role
 from surveys.models import DepartementalSurvey, SurveyEvent, SurveyStatus
 from tests.factories import UserFactory, departement
-from tests.surveys.test_survey_workflow import ANSWERS, campaign, file, person  # noqa: F401
+from tests.surveys.test_survey_workflow import ANSWERS, file, person  # noqa: F401
 from tests.volunteers.test_review import decide, pending
 
 pytestmark = pytest.mark.django_db
