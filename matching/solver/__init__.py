@@ -53,15 +53,16 @@ def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Pla
     is kept when it meets a lower bound proving it optimal (`repair_bound`); failing that,
     a branch and bound (each node a flow, pruned by the same bound) finds the optimum. Past
     BRANCH_LIMIT flows, or when the weights would not fit in 64 bits, that part goes to
-    `solve_exact`'s integer program. Returns a `Plan` whose objective equals
-    `solve_exact`'s; docs/matching.md gives the model and the proof.
+    `solve_exact`'s integer program, told the number served when the flows proved it.
+    Returns a `Plan` whose objective equals `solve_exact`'s; docs/matching.md gives the
+    model and the proof.
     """
     plan = Plan()
     for part in components(demands, supplies, without_lone_binomes(demands, arcs)):
-        pairs = branch_and_bound(*part)
-        method = "flow"
+        outcome = branch_and_bound(*part)
+        pairs, method = outcome.pairs, "flow"
         if pairs is None:
-            pairs, method = milp(*part), "milp"
+            pairs, method = milp(*part, served=outcome.served), "milp"
         plan.pairs += pairs
         plan.methods[method] += 1
     plan.objective = evaluate(demands, arcs, plan.pairs)

@@ -1,5 +1,9 @@
 """The branch and bound over min-cost flows for the binômes' "two or none"."""
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from matching.solver.bound import parity_bound, repair_bound
 from matching.solver.network import Flow, Network, weights
 
@@ -8,9 +12,20 @@ from matching.solver.network import Flow, Network, weights
 BRANCH_LIMIT = 200
 
 
-def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
-    """The optimal pairs of one part by flows; None when the weights do not fit in 64 bits or
-    the search passes BRANCH_LIMIT flows.
+@dataclass
+class Outcome:
+    """What the flows found on one part: the optimal `pairs`, or None when the weights do not
+    fit in 64 bits or the search passed BRANCH_LIMIT flows; then `served`, the number of
+    requests the optimum serves when the flows proved it (the best plan found serves as many
+    as the root flow, a relaxation, rounded down), else None."""
+
+    pairs: list[tuple[int, int]] | None
+    served: int | None = None
+
+
+def branch_and_bound(demands, supplies, arcs) -> Outcome:
+    """The optimal pairs of one part by flows, or what the flows proved before giving up
+    (`Outcome`).
 
     Each node of the search is an optimal flow where some binômes are served by nobody and
     some fully; a child changes one binôme from its parent's flow by one shortest path
@@ -23,17 +38,21 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
     """
     weighting = weights(demands, supplies, arcs)
     if weighting is None:
-        return None
+        return Outcome(None)
     network = Network(demands, supplies, arcs, weighting)
     best: Flow | None = None
+    most = None  # the most requests a plan can serve: the root flow's, rounded down
     flows = 0
     stack: list[tuple[Flow | None, dict]] = [(None, {})]  # (parent, the change to make)
     while stack:
         parent, change = stack.pop()
         if flows >= BRANCH_LIMIT:
-            return None
+            served = None if best is None else len({demand for demand, _ in best.pairs})
+            return Outcome(None, served if served == most else None)
         node = network.solve() if parent is None else network.reoptimised(parent, **change)
         flows += 1
+        if parent is None and node is not None:
+            most = int(_served(network, node))  # the root: no request forced, all on the sink
         if node is None or (best is not None and node.cost >= best.cost):
             continue  # infeasible, or no better than a plan already found
         if not node.half:
@@ -52,7 +71,13 @@ def branch_and_bound(demands, supplies, arcs) -> list[tuple[int, int]] | None:
             continue  # nothing under this node beats the best plan: it may be the node's own
         branches = [(node, {"close": costliest}), (node, {"complete": costliest})]
         stack += branches[::-1] if costliest in drop else branches
-    return best.pairs if best is not None else None
+    return Outcome(best.pairs if best is not None else None)
+
+
+def _served(network: Network, flow: Flow) -> float:
+    """The requests `flow` serves, a binôme with one accompanist counting half."""
+    units = flow.flows[network.first_sink_arc : network.first_sink_arc + len(network.demands)]
+    return float(np.sum(units / np.array([d.need for d in network.demands])))
 
 
 def _better(best: Flow | None, flow: Flow | None) -> Flow | None:

@@ -197,6 +197,26 @@ def test_on_200_random_instances_with_binomes_the_plan_is_optimal_and_two_or_non
         assert all(taken[s.id] <= s.capacity for s in supplies)
 
 
+def test_past_the_branch_limit_the_number_served_proved_by_the_flows_is_right(monkeypatch):
+    # The integer program is then told how many requests the optimum serves (its first level
+    # skipped): that number must be the exact optimum's, and the plan the exact plan.
+    monkeypatch.setattr(branch, "BRANCH_LIMIT", 4)
+    rng = random.Random(5)
+    told = 0
+    for _ in range(300):
+        demands, supplies, arcs = _random_instance(rng)
+        for part in components(demands, supplies, without_lone_binomes(demands, arcs)):
+            outcome = branch.branch_and_bound(*part)
+            if outcome.pairs is None and outcome.served is not None:
+                told += 1
+                assert outcome.served == solve_exact(*part).objective.served
+
+        plan = solve(demands, supplies, arcs)
+
+        assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert told == 2  # the parts where the flows found a plan serving all the root flow does
+
+
 BINOME_CHAINS = {
     # Repairing one half-served binôme empties or fills another binôme: the bound must
     # charge that second move, or it would prove a worse plan optimal.
