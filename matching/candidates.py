@@ -75,7 +75,7 @@ def pool_for_departement(departement, *, today: date) -> Pool:
 
 
 def pool_for_requests(requests: list[AccompanimentRequest], *, today: date) -> Pool:
-    """The pool of `requests` only (each with its école, département and teacher loaded):
+    """The pool of `requests` only (each with its école and département loaded):
     the volunteers who might reach one of them and the allowed pairs. A pair depends on
     its request and volunteer alone, so each request's arcs are those of the whole
     département's pool, for the cost of a few requests (the board's page). The écoles

@@ -39,11 +39,7 @@ def board(request):
     requests = (
         AccompanimentRequest.objects.for_user(user)
         .open()
-        .select_related(
-            "school_class__ecole__circonscription",
-            "school_class__ecole__departement",
-            "school_class__teacher",
-        )
+        .select_related("school_class__ecole__circonscription", "school_class__ecole__departement")
         .order_by("submitted_at", "pk")
     )
     request_filter = BoardRequestFilter(request.GET or None, queryset=requests, user=user)

@@ -111,4 +111,4 @@ def consistency_errors(answers: dict, labels: dict) -> dict[str, str]:
 
 def _n(value) -> str:
     """A figure without trailing zeros, written the active language's way ("2,5" in French)."""
-    return number_format(Decimal(f"{Decimal(value).normalize():f}"))
+    return number_format(Decimal(value).normalize())

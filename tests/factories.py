@@ -18,6 +18,7 @@ from astep.volunteers.models import CharterSignature, CharterVersion, VolunteerP
 
 # The second factor of the users who need one (base32, any 16+ characters of A-Z2-7).
 TOTP_SECRET = "TESTTESTTESTTESTTESTTESTTESTTEST"
+PASSWORD = "secret-pass-123"  # every factory user's
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
@@ -38,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Alex"
     last_name = factory.Sequence(lambda n: f"Dupont{n}")
     role = Role.TEACHER
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):

@@ -268,6 +268,7 @@ def load_accounts(rng, password: str) -> dict[str, list[str]]:
     )
     correspondent = None
     accounts = {}
+    charter = CharterVersion.objects.current()
     for role, scope in scopes.items():
         for number, fields in enumerate(scope, start=1):
             email = EMAIL.format(role=role.replace("_", "-"), number=number)
@@ -296,9 +297,7 @@ def load_accounts(rng, password: str) -> dict[str, list[str]]:
                 commune = communes[number % len(communes)]
                 profile = proposable_profile(rng, None, user, commune.pk)
                 VolunteerProfile.objects.bulk_create([profile])
-                CharterSignature.objects.create(
-                    user=user, version=CharterVersion.objects.current(), full_name=str(user)
-                )
+                CharterSignature.objects.create(user=user, version=charter, full_name=str(user))
                 chosen = rng.choice(waiting, size=PROPOSALS, replace=False)
                 Proposal.objects.bulk_create(
                     Proposal(
@@ -326,11 +325,9 @@ def open_campaign() -> None:
 
 def second_factor(user) -> None:
     """Give `user` a TOTP of secret TOTP_SECRET when the portal requires MFA for them."""
-    from django.apps import apps
+    from allauth.mfa.totp.internal.auth import TOTP
 
-    if apps.is_installed("allauth.mfa") and getattr(user, "mfa_required", False):
-        from allauth.mfa.totp.internal.auth import TOTP
-
+    if user.mfa_required:
         TOTP.activate(user, TOTP_SECRET)
 
 

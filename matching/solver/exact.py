@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as highs
-from scipy.sparse import coo_array, vstack
+from scipy.sparse import coo_array
 
 
 def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[int, int]]:
@@ -62,6 +62,6 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
         if result.status != 0:
             raise RuntimeError(f"HiGHS failed: {result.message}")
         best = round(result.fun)
-        constraints.append(LinearConstraint(vstack([coo_array(cost[None, :])]), -np.inf, best))
+        constraints.append(LinearConstraint(cost[None, :], -np.inf, best))
     chosen = np.flatnonzero(result.x[:n_arcs] > 0.5)
     return [(arcs[i].demand, arcs[i].supply) for i in chosen]

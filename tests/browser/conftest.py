@@ -12,11 +12,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.browser.axe import AXE_JS, AxePage
-from tests.factories import TOTP_SECRET, totp_code
+from tests.factories import PASSWORD, TOTP_SECRET, totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 30_000  # Chromium on a loaded 2-core machine: generous, but never a sleep
-PASSWORD = "secret-pass-123"  # tests.factories.UserFactory's
 
 
 def _missing() -> str | None:

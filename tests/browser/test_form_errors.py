@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from astep.accounts.models import Role
-from tests.browser.test_journey import button, tick
+from tests.browser.actions import button, tick
 from tests.factories import SchoolClassFactory, UserFactory
 
 pytestmark = [

@@ -10,6 +10,7 @@ from astep.accounts.models import Role
 from astep.modules.models import Module
 from astep.school_year import current_school_year
 from surveys.models import Campaign, DepartementalSurvey
+from tests.browser.actions import button, tick
 from tests.factories import EcoleFactory, UserFactory, VolunteerProfileFactory, departement
 from tests.surveys.reading import xlsx_tables
 
@@ -20,7 +21,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def people():
+def people(campaign):
     """What is not the point of the journey: the école, the staff of Ille-et-Vilaine, an
     eligible volunteer living near the école with the charter signed, the year's campaign."""
     ille_et_vilaine = departement("035")
@@ -40,23 +41,7 @@ def people():
         academie=ille_et_vilaine.academie,
     )
     UserFactory(email="dgesco@example.test", role=Role.NATIONAL)
-    Campaign.objects.create(
-        school_year=current_school_year(),
-        opens_on=date.today() - timedelta(days=10),
-        closes_on=date.today() + timedelta(days=30),
-    )
     return ecole
-
-
-def button(page, name: str):
-    return page.get_by_role("button", name=name, exact=True)
-
-
-def tick(page, label: str) -> None:
-    """Tick a DSFR checkbox or radio button by clicking its label, as a person does (the
-    label covers the input)."""
-    page.locator("label").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
-    assert page.get_by_label(label, exact=True).is_checked()
 
 
 def test_a_request_goes_from_the_teacher_to_the_national_report(people, open_as):

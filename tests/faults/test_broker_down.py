@@ -3,7 +3,7 @@ Redis is back, the replay hands the work to a worker, which sends each e-mail on
 builds each bilan once."""
 
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -19,7 +19,7 @@ from astep.volunteers.proofs import proof_attach, proof_clean
 from matching.models import Proposal
 from matching.services import proposal_create
 from surveys.bilans import reports_sweep
-from surveys.models import Campaign, DepartementalSurvey, Report, ReportStatus, SurveyStatus
+from surveys.models import DepartementalSurvey, Report, ReportStatus, SurveyStatus
 from tests.conftest import wait_for
 from tests.factories import (
     EcoleFactory,
@@ -40,7 +40,6 @@ pytestmark = [
 ]
 
 LIMIT = 3.0  # seconds: the longest a request may wait on a broker that is down (issue 8)
-START = date.today() + timedelta(days=20)
 REQUEST = request_form_data(submit="Envoyer")
 SURVEY = {"training_actions": "2", "training_participants": "31", "conventions_signed": "1"}
 
@@ -61,7 +60,7 @@ def timed_post(timings: dict, name: str, client, url: str, data: dict):
 
 
 def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_after(
-    private_redis, celery_app, client_factory
+    private_redis, celery_app, client_factory, campaign
 ):
     app = point_app_at(BROKER_URL)
     ille = departement("035")
@@ -77,11 +76,6 @@ def test_with_redis_stopped_every_form_saves_in_time_and_its_work_runs_once_afte
     pending = VolunteerProfileFactory(review_status="pending")
     proof_attach(pending, proof_clean(upload("licence.pdf", pdf_bytes())))
     pending.save()
-    Campaign.objects.create(
-        school_year=current_school_year(),
-        opens_on=date.today() - timedelta(days=10),
-        closes_on=date.today() + timedelta(days=30),
-    )
     before = OutboxTask.objects.count()
     private_redis.stop()
 

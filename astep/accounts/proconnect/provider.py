@@ -96,6 +96,3 @@ class ProConnectProvider(OpenIDConnectProvider):
         # verified, and sends no email_verified claim: trust it as verified.
         email = _pick_data(data).get("email")
         return [EmailAddress(email=email, verified=True, primary=True)] if email else []
-
-
-provider_classes = [ProConnectProvider]

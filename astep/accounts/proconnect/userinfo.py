@@ -7,6 +7,9 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 # "userinfo_signed_response_alg"); pinning it refuses a token that names another algorithm.
 ALGORITHMS = ["RS256"]
 
+# A provider that does not answer fails the login in 5 s (urllib's default would be 30 s).
+JWKS_TIMEOUT = 5
+
 
 def userinfo_decode(token: str, *, jwks_uri: str, issuer: str, client_id: str) -> dict:
     """Return the claims of a userinfo JWT once its signature, issuer and audience hold.
@@ -18,7 +21,7 @@ def userinfo_decode(token: str, *, jwks_uri: str, issuer: str, client_id: str) -
     Raises OAuth2Error, which allauth shows as a failed login, when any check fails.
     """
     try:
-        key = jwt.PyJWKClient(jwks_uri).get_signing_key_from_jwt(token)
+        key = jwt.PyJWKClient(jwks_uri, timeout=JWKS_TIMEOUT).get_signing_key_from_jwt(token)
         return jwt.decode(
             token,
             key=key,

@@ -1,8 +1,8 @@
 """Login and callback of ProConnect: openid_connect's views with the ProConnect adapter."""
 
-from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from astep.accounts.proconnect.provider import ProConnectOAuth2Adapter
