@@ -103,15 +103,16 @@ def publish(task: Task, args: list, *, task_id: str | None = None) -> bool:
     return True
 
 
-def outbox_send(row: OutboxTask) -> bool:
-    """Publish outbox `row` if nobody else is doing it; True if the broker took it."""
+def outbox_send(row: OutboxTask) -> bool | None:
+    """Publish outbox `row` if nobody else is doing it: True if the broker took it, False if
+    it refused it (the row waits for the replay), None if another process has the row."""
     from astep.celery import app
 
     now = timezone.now()
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
     rows = OutboxTask.objects.filter(pk=row.pk)
     if not rows.filter(claimable, sent_at__isnull=True).update(claimed_at=now):
-        return False
+        return None
     sent = publish(app.tasks[row.task_name], row.args, task_id=f"{TASK_ID_PREFIX}{row.pk}")
     rows.update(**({"sent_at": timezone.now()} if sent else {"claimed_at": None}))
     return sent
@@ -125,11 +126,11 @@ def outbox_replay() -> int:
     """
     OutboxTask.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     sent = 0
-    for row in OutboxTask.objects.filter(sent_at__isnull=True).order_by("pk"):
-        if outbox_send(row):
-            sent += 1
-        elif OutboxTask.objects.filter(pk=row.pk, claimed_at__isnull=True).exists():
-            break  # not claimed by another process: the broker refused it
+    for row in OutboxTask.objects.filter(sent_at__isnull=True).order_by("created_at", "pk"):
+        outcome = outbox_send(row)
+        if outcome is False:
+            break  # the broker refused it: the next run tries again
+        sent += bool(outcome)
     return sent
 
 
