@@ -30,11 +30,8 @@ def repair_bound(
     that no cycle is counted twice). The cheapest cover of the half-served binômes by these
     repairs, priced by shortest paths (Dijkstra on reduced costs), is the bound.
     """
-    x, capacities = flow.flows, flow.capacities
-    forward, backward = x < capacities, x > 0
-    tails = np.concatenate([network.tails[forward], network.heads[backward]])
-    heads = np.concatenate([network.heads[forward], network.tails[backward]])
-    costs = np.concatenate([network.costs[forward], -network.costs[backward]])
+    r = network.residual(flow.flows, flow.capacities)
+    tails, heads, costs = r.tails, r.heads, r.costs
     potential = network.potential(flow)
     reduced = np.minimum(costs + potential[tails] - potential[heads], _CLIP).astype(float)
     half = np.array([2 + network.d_index[r] for r in flow.half])
@@ -118,9 +115,7 @@ def repair_bound(
     repaired = None
     if len(walks) == len(cover):  # every repair a single cycle: apply them to the flow
         arc_at = coo_array((np.flatnonzero(keep) + 1, (starts[keep], ends[keep])), graph.shape)
-        residual = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
-        sign = np.where(np.arange(len(residual)) < forward.sum(), 1, -1)
-        repaired = _walked(network, flow, walks, before, arc_at.tocsr(), residual, sign, half)
+        repaired = _walked(network, flow, walks, before, arc_at.tocsr(), r.arc, r.sign, half)
     bound = flow.cost + -(-doubled // 2)
     return bound, frozenset(none), frozenset(served), costliest, repaired
 
