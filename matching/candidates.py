@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from math import cos, radians
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.half_days import half_days_labels
@@ -175,12 +175,20 @@ def _reachable(requests):
     lats = [e.latitude for e in ecoles]
     lons = [e.longitude for e in ecoles]
     widest = min(cos(radians(max(abs(min(lats)), abs(max(lats))) + 2)), 1.0)
-    reach = (F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE
-    in_box = Q(
-        commune__latitude__gte=min(lats) - reach,
-        commune__latitude__lte=max(lats) + reach,
-        commune__longitude__gte=min(lons) - reach / widest,
-        commune__longitude__lte=max(lons) + reach / widest,
+
+    def box(reach) -> Q:
+        return Q(
+            commune__latitude__gte=min(lats) - reach,
+            commune__latitude__lte=max(lats) + reach,
+            commune__longitude__gte=min(lons) - reach / widest,
+            commune__longitude__lte=max(lons) + reach / widest,
+        )
+
+    # The box of the longest limit first, constant, so that PostgreSQL keeps only the
+    # communes near the écoles before it looks at each volunteer's own limit.
+    longest = VolunteerProfile.objects.aggregate(km=Max("max_distance_km"))["km"] or 0
+    in_box = box((longest + NEAR_MISS_KM) / KM_PER_DEGREE) & box(
+        (F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE
     )
     remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
     if remote:
