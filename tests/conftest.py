@@ -131,3 +131,34 @@ def campaign(db):
         opens_on=date.today() - timedelta(days=10),
         closes_on=date.today() + timedelta(days=30),
     )
+
+
+@pytest.fixture
+def private_redis():
+    """A started PrivateRedis; the test may stop and start it again."""
+    import shutil
+
+    from tests.brokers import REDIS_PORT, PrivateRedis, answers
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    if answers(REDIS_PORT):
+        pytest.fail(f"port {REDIS_PORT} is already taken")
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def celery_app():
+    """The Celery app, given back as it was (eager, the test broker) when the test ends."""
+    from astep.celery import app
+
+    old_url = app.conf.broker_url
+    yield app
+    app.conf.task_always_eager = True
+    app.conf.broker_url = old_url
+    app._pool, app.amqp._producer_pool = None, None

@@ -1,92 +1,20 @@
-"""A private Redis on loopback that a test stops and starts, the Celery app pointed at it,
-and real worker processes on it; everything is stopped when the test ends."""
+"""A hung Redis, and real worker processes on the private Redis (tests/brokers.py);
+everything is stopped when the test ends."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-REDIS_PORT = 6392  # private to these tests: the local Redis on 6379 is never touched
+from tests.brokers import BROKER_URL
+
 HUNG_PORT = 6393  # a listener that accepts and never answers: a hung Redis
-BROKER_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-class PrivateRedis:
-    """A throw-away redis-server on 127.0.0.1:REDIS_PORT, without persistence."""
-
-    def __init__(self) -> None:
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not _answers(REDIS_PORT):
-            if time.monotonic() > deadline:
-                pytest.fail("the private redis-server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def private_redis():
-    """A started PrivateRedis; the test may stop and start it again."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    if _answers(REDIS_PORT):
-        pytest.fail(f"port {REDIS_PORT} is already taken")
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def point_app_at(url: str):
-    """Point the Celery app at the broker `url`, tasks no longer eager; returns the app."""
-    from astep.celery import app
-
-    app.conf.broker_url = url
-    app._pool, app.amqp._producer_pool = None, None  # forget connections to the old broker
-    app.conf.task_always_eager = False
-    return app
-
-
-@pytest.fixture
-def celery_app():
-    """The Celery app, given back as it was (eager, the test broker) when the test ends."""
-    from astep.celery import app
-
-    old_url = app.conf.broker_url
-    yield app
-    app.conf.task_always_eager = True
-    app.conf.broker_url = old_url
-    app._pool, app.amqp._producer_pool = None, None
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from matching.models import Proposal
 from matching.services import proposal_create
 from surveys.bilans import reports_sweep
 from surveys.models import DepartementalSurvey, Report, ReportStatus, SurveyStatus
+from tests.brokers import BROKER_URL, point_app_at
 from tests.conftest import wait_for
 from tests.factories import (
     EcoleFactory,
@@ -30,7 +31,6 @@ from tests.factories import (
     departement,
     request_form_data,
 )
-from tests.faults.conftest import BROKER_URL, point_app_at
 from tests.files import pdf_bytes, upload
 
 pytestmark = [

@@ -13,9 +13,9 @@ from astep.outbox.models import OutboxTask
 from astep.school_year import current_school_year
 from surveys.bilans import report_request
 from surveys.models import Report, ReportStatus
+from tests.brokers import BROKER_URL, point_app_at
 from tests.conftest import wait_for
 from tests.factories import UserFactory
-from tests.faults.conftest import BROKER_URL, point_app_at
 
 pytestmark = [
     pytest.mark.faults,

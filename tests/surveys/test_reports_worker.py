@@ -2,9 +2,6 @@
 Redis stopped and restarted to show that a request made while the broker is down is built
 once it is back."""
 
-import shutil
-import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,6 +16,7 @@ from astep.modules.models import Module
 from astep.school_year import current_school_year
 from surveys.bilans import report_build, report_request, reports_sweep
 from surveys.models import Report, ReportStatus
+from tests.brokers import BROKER_URL, point_app_at
 from tests.conftest import wait_for
 from tests.factories import RequestFactory, UserFactory, VolunteerProfileFactory, departement
 
@@ -58,78 +56,27 @@ def test_a_worker_sends_a_notification_email(celery_worker_on_redis):
     assert wait_for(lambda: [m.subject for m in mail.outbox] == ["[ASTEP] Essai"])
 
 
-PRIVATE_PORT = 6391
-
-
-def start_redis() -> subprocess.Popen:
-    """A throw-away redis-server on PRIVATE_PORT, no persistence; waits until it answers."""
-    server = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(PRIVATE_PORT),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", PRIVATE_PORT), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    pytest.fail("the private redis-server did not start")
-
-
-def stop_redis(server: subprocess.Popen) -> None:
-    server.terminate()
-    server.wait(timeout=10)
-
-
 @pytest.fixture
-def private_broker():
-    """The Celery app pointed at a private Redis (started), with a worker on it.
-
-    Yields (app, server); the test may stop and start the server again (`server` is then
-    the new process, kept in a list). The app's broker and pools are restored after.
-    """
+def private_broker(private_redis, celery_app):
+    """The Celery app pointed at the private Redis (tests/brokers.py), with a worker on it;
+    the test may stop and start the Redis again. Everything is given back after."""
     from celery.contrib.testing.worker import start_worker
 
-    from astep.celery import app
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    servers = [start_redis()]
-    old_url = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{PRIVATE_PORT}/0"
-    app._pool, app.amqp._producer_pool = None, None  # forget connections to the old broker
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app, servers
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = old_url
-        app._pool, app.amqp._producer_pool = None, None
-        stop_redis(servers[-1])
+    app = point_app_at(BROKER_URL)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield app
 
 
 def test_a_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
-    client, private_broker
+    client, private_broker, private_redis
 ):
-    app, servers = private_broker
     correspondent = UserFactory(
         role=Role.DEPARTMENTAL_CORRESPONDENT,
         departement=departement("035"),
         email="ien@example.test",
     )
     client.force_login(correspondent)
-    stop_redis(servers.pop())
+    private_redis.stop()
 
     started = time.monotonic()
     response = client.post(
@@ -140,7 +87,7 @@ def test_a_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
     assert response.status_code == 302 and answered_in < 5
     report = Report.objects.get()
     assert (report.status, report.queued_at) == (ReportStatus.PENDING, None)
-    servers.append(start_redis())
+    private_redis.start()
     assert wait_for(lambda: reports_sweep() == 1, timeout=30)
     assert wait_for(lambda: Report.objects.get().status == ReportStatus.READY, timeout=60)
     assert wait_for(lambda: len(mail.outbox) == 1, timeout=20)
