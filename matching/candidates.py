@@ -16,6 +16,7 @@ from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.half_days import half_days_labels
 from astep.modules.models import Module
 from astep.school_year import school_year_of
+from astep.territory.models import Commune
 from astep.volunteers.eligibility import adult_born_by
 from astep.volunteers.models import VolunteerProfile
 from matching.models import PairChoice, PairChoiceKind, Proposal, ProposalStatus
@@ -28,11 +29,10 @@ KM_PER_DEGREE = 111.2  # of latitude; a margin, not a measure: the rules use gre
 @dataclass
 class Pool:
     """What a plan is computed from: requests waiting in the pool (status "submitted") and the
-    volunteers who could reach them, as model rows and as facts, with the allowed `arcs`,
-    the `forbidden` pairs (declined or excluded) and the `locked` ones."""
+    volunteers who could reach them, as facts (and the requests as model rows), with the
+    allowed `arcs`, the `forbidden` pairs (declined or excluded) and the `locked` ones."""
 
     requests: dict[int, AccompanimentRequest] = field(default_factory=dict)
-    volunteers: dict[int, VolunteerProfile] = field(default_factory=dict)
     request_facts: dict[int, RequestFacts] = field(default_factory=dict)
     volunteer_facts: dict[int, VolunteerFacts] = field(default_factory=dict)
     forbidden: set[tuple[int, int]] = field(default_factory=set)
@@ -46,6 +46,15 @@ class Pool:
         for arc in self.arcs:
             by_request[arc.demand].append(arc.supply)
         return by_request
+
+    @cached_property
+    def volunteers(self) -> dict[int, VolunteerProfile]:
+        """The profiles of the pool's volunteers by user id, with user and commune, read on
+        first use (one query): the board needs only the facts, the plan and the candidates
+        page show names."""
+        return VolunteerProfile.objects.select_related("user", "commune", "organisation").in_bulk(
+            list(self.volunteer_facts), field_name="user_id"
+        )
 
 
 @dataclass(frozen=True)
@@ -112,12 +121,14 @@ def _pool(requests: list[AccompanimentRequest], *, today: date) -> Pool:
         return pool
     for request in requests:
         pool.request_facts[request.pk] = request_facts(request, today=today)
-    profiles = list(_reachable(requests).select_related("user", "commune__departement"))
-    load = modules_taken([p.user_id for p in profiles], school_year_of(today))
-    for profile in profiles:
-        pool.volunteers[profile.user_id] = profile
-        pool.volunteer_facts[profile.user_id] = volunteer_facts(
-            profile, capacity=profile.max_modules - load[profile.user_id]
+    # Plain rows, not model instances: on national data the board's page reads a few hundred
+    # volunteers for its 25 requests, and building profiles, users and communes from them
+    # cost more than the query (benchmarks/load/README.md).
+    rows = list(_reachable(requests).values(*VOLUNTEER_FACT_COLUMNS))
+    load = modules_taken([row["user_id"] for row in rows], school_year_of(today))
+    for row in rows:
+        pool.volunteer_facts[row["user_id"]] = volunteer_facts(
+            row, capacity=row["max_modules"] - load[row["user_id"]]
         )
     pool.forbidden, pool.locked = _choices(requests)
     pool.arcs = build_arcs(
@@ -149,20 +160,37 @@ def request_facts(request: AccompanimentRequest, *, today: date) -> RequestFacts
     )
 
 
-def volunteer_facts(profile: VolunteerProfile, *, capacity: int) -> VolunteerFacts:
-    """The facts of a proposable volunteer for the rules; `capacity` = modules left."""
+# The columns `volunteer_facts` reads, from a VolunteerProfile queryset.
+VOLUNTEER_FACT_COLUMNS = (
+    "user_id",
+    "commune__latitude",
+    "commune__longitude",
+    "commune__departement__code",
+    "max_distance_km",
+    "half_days",
+    "free_months",
+    "birth_date",
+    "max_modules",
+    "preferred_levels",
+    "preferred_themes",
+)
+
+
+def volunteer_facts(row: dict, *, capacity: int) -> VolunteerFacts:
+    """The facts of a proposable volunteer for the rules, from a row of
+    VOLUNTEER_FACT_COLUMNS (`.values()`); `capacity` = modules left."""
     return VolunteerFacts(
-        id=profile.user_id,
-        latitude=profile.commune.latitude,
-        longitude=profile.commune.longitude,
-        departement=profile.commune.departement.code,
-        max_distance_km=profile.max_distance_km,
-        half_days=frozenset(profile.half_days),
-        months=frozenset(profile.free_months),
-        birth_date=profile.birth_date,
+        id=row["user_id"],
+        latitude=row["commune__latitude"],
+        longitude=row["commune__longitude"],
+        departement=row["commune__departement__code"],
+        max_distance_km=row["max_distance_km"],
+        half_days=frozenset(row["half_days"]),
+        months=frozenset(row["free_months"]),
+        birth_date=row["birth_date"],
         capacity=max(capacity, 0),
-        levels=frozenset(profile.preferred_levels),
-        themes=frozenset(profile.preferred_themes),
+        levels=frozenset(row["preferred_levels"]),
+        themes=frozenset(row["preferred_themes"]),
     )
 
 
@@ -184,12 +212,20 @@ def _reachable(requests):
             commune__longitude__lte=max(lons) + reach / widest,
         )
 
-    # The box of the longest limit first, constant, so that PostgreSQL keeps only the
-    # communes near the écoles before it looks at each volunteer's own limit.
+    # The communes in the box of the longest limit first, as a list: PostgreSQL then reads the
+    # profiles of those communes by index, instead of every validated profile of the country,
+    # whose number it underestimates (the null and empty-list filters are not independent).
     longest = VolunteerProfile.objects.aggregate(km=Max("max_distance_km"))["km"] or 0
-    in_box = box((longest + NEAR_MISS_KM) / KM_PER_DEGREE) & box(
-        (F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE
+    reach = (longest + NEAR_MISS_KM) / KM_PER_DEGREE
+    near = list(
+        Commune.objects.filter(
+            latitude__gte=min(lats) - reach,
+            latitude__lte=max(lats) + reach,
+            longitude__gte=min(lons) - reach / widest,
+            longitude__lte=max(lons) + reach / widest,
+        ).values_list("pk", flat=True)
     )
+    in_box = Q(commune_id__in=near) & box((F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE)
     remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
     if remote:
         in_box |= Q(commune__departement_id__in=remote)

@@ -70,17 +70,20 @@ def campaign_open(
     return campaign
 
 
-def survey_open(*, campaign: Campaign, departement: Departement) -> DepartementalSurvey:
+def survey_open(
+    *, campaign: Campaign, departement: Departement, refresh: bool = True
+) -> DepartementalSurvey:
     """Get the survey of `departement` for `campaign`, creating it if needed.
 
     While the correspondent may edit it (draft or returned), its figures are refreshed
-    from the portal (modules of the campaign's school year); from submission on they stay
-    as submitted.
+    from the portal (modules of the campaign's school year) unless `refresh` is False (the
+    page's autosave, every few seconds while typing: the page already refreshed them when
+    it opened); from submission on they stay as submitted.
     """
     survey, _ = DepartementalSurvey.objects.get_or_create(
         campaign=campaign, departement=departement
     )
-    if survey.is_editable:
+    if survey.is_editable and refresh:
         counts = figures_by_departement(
             school_year=campaign.school_year, departement_ids=[departement.pk]
         )

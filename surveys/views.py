@@ -53,11 +53,13 @@ def survey(request):
     campaign = Campaign.objects.filter(school_year=current_school_year()).first()
     if campaign is None:
         return render(request, "surveys/no_campaign.html", {"title": _("Enquête annuelle")})
-    survey = survey_open(campaign=campaign, departement=request.user.departement)
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
+    survey = survey_open(
+        campaign=campaign, departement=request.user.departement, refresh=not autosave
+    )
     if not survey.is_editable:
         return _survey_page(request, survey, form=None)
     form = SurveyForm(request.POST or None, instance=survey)
-    autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         if not form.is_valid():
             if autosave:

@@ -148,6 +148,25 @@ def test_the_page_saves_the_draft_as_the_correspondent_types(campaign, ille_et_v
     assert DepartementalSurvey.objects.get().difficulties == "Peu d'étudiants en zone rurale."
 
 
+def test_the_autosave_keeps_the_figures_the_page_showed_until_it_is_opened_again(
+    campaign, ille_et_vilaine
+):
+    client, _ = ille_et_vilaine
+    client.get(reverse("surveys:survey"))
+    ModuleFactory(
+        request=RequestFactory(
+            school_class=SchoolClassFactory(levels=["CE1"], ecole=EcoleFactory()), status="matched"
+        ),
+        volunteer=VolunteerProfileFactory().user,
+    )
+
+    client.post(reverse("surveys:survey"), {"difficulties": "…"}, headers={"X-Autosave": "1"})
+    assert DepartementalSurvey.objects.get().figures["classes"] == 2  # what the page shows
+
+    client.get(reverse("surveys:survey"))
+    assert DepartementalSurvey.objects.get().figures["classes"] == 3
+
+
 def test_submitted_returned_submitted_validated_then_locked(
     campaign, ille_et_vilaine, rennes, django_capture_on_commit_callbacks
 ):
