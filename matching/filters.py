@@ -12,7 +12,10 @@ from astep.volunteers.models import VolunteerProfile
 
 
 class BoardRequestFilter(RequestFilter):
-    """The request list's filters, the states limited to those still waiting."""
+    """The request list's filters, the states limited to those still waiting, without the
+    school year (a request waits in the current one)."""
+
+    by_year = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

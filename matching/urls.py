@@ -12,4 +12,5 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.request_candidates, name="request_candidates"),
     path("propositions/", views.proposal_list, name="proposals"),
     path("propositions/<int:pk>/reponse/", views.proposal_answer, name="proposal_answer"),
+    path("propositions/<int:pk>/decliner/", views.proposal_decline_page, name="proposal_decline"),
 ]

@@ -30,6 +30,7 @@ from matching.services import (
 )
 
 PAGE_SIZE = 25
+PROPOSALS_PAGE_SIZE = 10  # cards, longer than table rows
 
 
 @role_required(Role.DEPARTMENTAL_CORRESPONDENT)
@@ -236,17 +237,36 @@ def request_candidates(request, pk):
 
 @role_required(Role.VOLUNTEER, Role.TEACHER)
 def proposal_list(request):
+    """The proposals addressed to the volunteer or the teacher, newest first, by pages; each
+    waiting for their answer has Accept and a link to decline (the reason on its own page)."""
     proposals = Proposal.objects.for_user(request.user).select_related(
         "request__school_class__ecole", "request__school_class__teacher", "volunteer"
     )
+    page = Paginator(proposals, PROPOSALS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "matching/proposal_list.html",
         {
-            "proposals": [(p, p.awaits(request.user)) for p in proposals],
-            "decline_form": DeclineForm(),
+            "page_obj": page,
+            "proposals": [(p, p.awaits(request.user)) for p in page],
             "title": _("Propositions"),
         },
+    )
+
+
+@role_required(Role.VOLUNTEER, Role.TEACHER)
+def proposal_decline_page(request, pk):
+    """The form asking why the volunteer or the teacher declines a proposal still pending;
+    it is sent to `proposal_answer`."""
+    proposal = get_object_or_404(
+        Proposal.objects.for_user(request.user).select_related("request__school_class__ecole"),
+        pk=pk,
+        status=ProposalStatus.PENDING,
+    )
+    return render(
+        request,
+        "matching/proposal_decline.html",
+        {"proposal": proposal, "form": DeclineForm(), "title": _("Décliner la proposition")},
     )
 
 

@@ -261,6 +261,7 @@ TABLE = {
     "matching:request_candidates": row({"dept": 200}, "request"),
     "matching:proposals": row(both("volunteer", "teacher")),
     "matching:proposal_answer": row({"volunteer": 200, "teacher": 200}, "proposal", "post"),
+    "matching:proposal_decline": row({"volunteer": 200, "teacher": 200}, "proposal"),
     "matching:plan_create": row(both("dept", status=302), method="post"),
     "matching:plan": row({"dept": 200}, "plan"),
     "matching:pair_choice": row(

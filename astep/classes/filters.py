@@ -20,6 +20,7 @@ class ClassFilter(django_filters.FilterSet):
 
     class_path = "school_class"
     status_path = "status"
+    by_year = True  # False: no school year filter (and no query for its choices)
 
     q = django_filters.CharFilter(label=_("Rechercher"), method="search")
     status = django_filters.ChoiceFilter(
@@ -60,6 +61,9 @@ class ClassFilter(django_filters.FilterSet):
             del self.filters["circonscription"]
         if "circonscription" in self.filters:
             self.filters["circonscription"].queryset = circonscriptions
+        if not self.by_year:
+            del self.filters["school_year"]
+            return
         years = self.queryset.order_by().values_list(f"{self._path}school_year", flat=True)
         self.filters["school_year"].extra["choices"] = [
             (year, year) for year in sorted(set(years.distinct()), reverse=True)

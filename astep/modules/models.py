@@ -63,6 +63,8 @@ class Module(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("module")
+        # The survey, the bilans and the volunteers' load count one school year's modules.
+        indexes = [models.Index(fields=["school_year"])]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(co_volunteer=F("volunteer")), name="module_two_distinct_volunteers"

@@ -118,7 +118,9 @@ class Commune(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("commune")
-        indexes = [models.Index(fields=["name"])]
+        # latitude first: the matching looks for the communes in a box around the écoles
+        # (matching.candidates), a range on both.
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["latitude", "longitude"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.postcodes.split(' ')[0] or self.code_insee})"

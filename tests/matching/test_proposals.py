@@ -223,6 +223,45 @@ def test_a_teacher_who_declines_sends_the_request_back_and_the_pair_is_never_pro
     assert why in plan.unserved[0]["why"]
 
 
+def test_the_decline_link_of_the_list_asks_the_reason_on_its_own_page(correspondent, signed_in):
+    request = request_at(0)
+    volunteer = ada()
+    send_plan(correspondent)
+    proposal = Proposal.objects.get()
+    browser = signed_in(volunteer)
+    decline = reverse("matching:proposal_decline", args=[proposal.pk])
+
+    assert f'href="{decline}"' in page_of(browser.get(reverse("matching:proposals")))
+    page = page_of(browser.get(decline))
+
+    assert "<h1>Décliner la proposition</h1>" in page
+    assert request.school_class.ecole.name in page
+    assert "Pourquoi déclinez-vous cette proposition ?" in page
+    assert f'action="{reverse("matching:proposal_answer", args=[proposal.pk])}"' in page
+    assert refreshed(proposal).status == "pending"  # opening the form declines nothing
+
+
+def test_the_proposals_come_by_pages_of_ten_in_a_fixed_number_of_queries(
+    correspondent, signed_in, django_assert_max_num_queries
+):
+    volunteer = ada(max_modules=30)
+    for km in range(12):
+        proposal_create(
+            request=request_at(km),
+            volunteer=volunteer,
+            proposed_by=correspondent,
+            today=timezone.localdate(),
+        )
+    browser = signed_in(volunteer)
+
+    with django_assert_max_num_queries(12):
+        first = page_of(browser.get(reverse("matching:proposals")))
+    second = page_of(browser.get(reverse("matching:proposals") + "?page=2"))
+
+    assert first.count('value="accept"') == 10
+    assert second.count('value="accept"') == 2
+
+
 def test_a_volunteer_who_has_accepted_cannot_accept_again(correspondent, signed_in):
     request_at(0)
     volunteer = ada()
