@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load test of issue 8: gunicorn (4 workers, DEBUG off) on the data of
+# The load test of issue 8: gunicorn (LOAD_WORKERS, default 4, DEBUG off) on the data of
 # benchmarks/load/seed.py, then locust headless, then the figures. Bounded in time
 # (LOAD_TIME, default 2m); gunicorn is stopped in every case. Exit status 1 when the total
 # p95 reaches LOAD_P95_MS (default 300) or any request failed.
@@ -23,7 +23,7 @@ export CELERY_BROKER_URL=${LOAD_BROKER_URL:-redis://127.0.0.1:6379/9}
 .venv/bin/python manage.py collectstatic --noinput -v 0
 .venv/bin/python manage.py createcachetable  # where the rate limits live when DEBUG is off
 # --preload: the four workers are ready together, not measured while importing Django.
-.venv/bin/gunicorn astep.wsgi -w 4 --preload --bind 127.0.0.1:$PORT --access-logfile /dev/null \
+.venv/bin/gunicorn astep.wsgi -w "${LOAD_WORKERS:-4}" --preload --bind 127.0.0.1:$PORT --access-logfile /dev/null \
     --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
