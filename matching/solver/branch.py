@@ -84,9 +84,10 @@ def most_served(bound: int, weighting: tuple[int, int]) -> int:
     T − k·w_served − P·w_priority (`network.weights`). With P ≥ 0 and T < w_priority (the
     weight of a priority point exceeds the widest swing of the travel), cost ≥ bound gives
     k·w_served ≤ T − P·w_priority − bound < w_priority − bound. The bound counts a half-served
-    binôme as half a request, and plans serve whole ones: rounding down turns a bound of
-    4,510.5 requests into a proof of 4,510 (Nemhauser and Wolsey, Integer and Combinatorial
-    Optimization, II.1: a bound on an integer objective rounds to the next integer)."""
+    binôme as half a request, and plans serve whole ones: the integer division rounds a
+    bound of 4,510.5 requests down to a proof of 4,510, as any bound on an integer-valued
+    objective may be rounded. Takes an integer bound and the part's (w_served, w_priority);
+    returns k, the most requests any plan of the part serves."""
     w_served, w_priority = weighting
     return max(0, (w_priority - bound - 1) // w_served)
 
