@@ -17,7 +17,7 @@ class Outcome:
     """What the flows found on one part: the optimal `pairs`, or None when the weights do not
     fit in 64 bits or the search passed BRANCH_LIMIT flows; then `served`, the number of
     requests the optimum serves when the flows proved it (the best plan found serves as many
-    as the root flow, a relaxation, rounded down), else None."""
+    as the root's bounds allow, see `most_served`), else None."""
 
     pairs: list[tuple[int, int]] | None
     served: int | None = None
@@ -61,6 +61,8 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
         bound, drop, complete, costliest, repaired = repair_bound(network, node)
         parity, fixed = parity_bound(network, node)
         bound = max(bound, parity)
+        if parent is None and np.isfinite(bound):
+            most = min(most, most_served(int(bound), weighting))
         for plan in (repaired, fixed):
             best = _better(best, plan)
         if best is None or best.cost > bound:
@@ -72,6 +74,22 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
         branches = [(node, {"close": costliest}), (node, {"complete": costliest})]
         stack += branches[::-1] if costliest in drop else branches
     return Outcome(best.pairs if best is not None else None)
+
+
+def most_served(bound: int, weighting: tuple[int, int]) -> int:
+    """The most requests a plan can serve when every plan costs at least `bound` (a lower
+    bound on the weighted cost, as the root's repair and parity bounds are).
+
+    A plan serving k requests of priority P in all, with travel T, costs
+    T − k·w_served − P·w_priority (`network.weights`). With P ≥ 0 and T < w_priority (the
+    weight of a priority point exceeds the widest swing of the travel), cost ≥ bound gives
+    k·w_served ≤ T − P·w_priority − bound < w_priority − bound. The bound counts a half-served
+    binôme as half a request, and plans serve whole ones: the integer division rounds a
+    bound of 4,510.5 requests down to a proof of 4,510, as any bound on an integer-valued
+    objective may be rounded. Takes an integer bound and the part's (w_served, w_priority);
+    returns k, the most requests any plan of the part serves."""
+    w_served, w_priority = weighting
+    return max(0, (w_priority - bound - 1) // w_served)
 
 
 def _served(network: Network, flow: Flow) -> float:
