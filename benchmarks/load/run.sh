@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load test of issue 8: gunicorn (LOAD_WORKERS, default 4, DEBUG off) on the data of
 # benchmarks/load/seed.py, then locust headless, then the figures. Bounded in time
-# (LOAD_TIME, default 2m); gunicorn is stopped in every case. Exit status 1 when the total
+# (LOAD_TIME, default 2m30s: 2 minutes measured); gunicorn is stopped in every case. Exit status 1 when the total
 # p95 reaches LOAD_P95_MS (default 300) or any request failed.
 # Usage: benchmarks/load/run.sh   (make bench-load); seed first: make bench-load-seed
 set -euo pipefail
@@ -33,6 +33,6 @@ for _ in $(seq 60); do
 done
 
 .venv/bin/locust -f benchmarks/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
-    -u "${LOAD_USERS:-50}" -r "${LOAD_SPAWN_RATE:-10}" -t "${LOAD_TIME:-2m}" \
+    -u "${LOAD_USERS:-50}" -r "${LOAD_SPAWN_RATE:-10}" -t "${LOAD_TIME:-2m30s}" \
     --csv "$OUT/locust" --only-summary --exit-code-on-error 0 >"$OUT/locust.log" 2>&1 || true
 .venv/bin/python benchmarks/load/figures.py "$OUT/locust_stats.csv" --p95-ms "${LOAD_P95_MS:-300}"
