@@ -80,7 +80,7 @@ def pool_for_departement(departement, *, today: date) -> Pool:
         .select_related("school_class__ecole__departement", "school_class__teacher")
         .order_by("submitted_at", "pk")
     )
-    return _pool(list(requests), today=today)
+    return _pool(list(requests), today=today, margin_km=NEAR_MISS_KM)
 
 
 def pool_for_requests(requests: list[AccompanimentRequest], *, today: date) -> Pool:
@@ -115,7 +115,9 @@ def candidates_for(request: AccompanimentRequest, *, today: date) -> list[Candid
     return sorted(candidates, key=lambda c: (c.distance_km, c.profile.pk))
 
 
-def _pool(requests: list[AccompanimentRequest], *, today: date) -> Pool:
+def _pool(requests: list[AccompanimentRequest], *, today: date, margin_km: int = 0) -> Pool:
+    """The pool of `requests`, with the volunteers within their limit plus `margin_km` (the
+    plan's explanations look at near misses; the arcs need none)."""
     pool = Pool(requests={r.pk: r for r in requests})
     if not requests:
         return pool
@@ -124,7 +126,7 @@ def _pool(requests: list[AccompanimentRequest], *, today: date) -> Pool:
     # Plain rows, not model instances: on national data the board's page reads a few hundred
     # volunteers for its 25 requests, and building profiles, users and communes from them
     # cost more than the query (benchmarks/load/README.md).
-    rows = list(_reachable(requests).values(*VOLUNTEER_FACT_COLUMNS))
+    rows = list(_reachable(requests, margin_km).values(*VOLUNTEER_FACT_COLUMNS))
     load = modules_taken([row["user_id"] for row in rows], school_year_of(today))
     for row in rows:
         pool.volunteer_facts[row["user_id"]] = volunteer_facts(
@@ -194,11 +196,10 @@ def volunteer_facts(row: dict, *, capacity: int) -> VolunteerFacts:
     )
 
 
-def _reachable(requests):
-    """Proposable volunteers whose own limit (plus NEAR_MISS_KM, for the explanations) might
-    reach one of the écoles: a box around the écoles widened by each volunteer's km (cheap
-    in SQL; the great circle decides later),
-    and, for remote requests, the volunteers of the département."""
+def _reachable(requests, margin_km: int):
+    """Proposable volunteers whose own limit plus `margin_km` might reach one of the écoles:
+    a box around the écoles widened by each volunteer's km (cheap in SQL; the great circle
+    decides later), and, for remote requests, the volunteers of the département."""
     ecoles = [r.school_class.ecole for r in requests]
     lats = [e.latitude for e in ecoles]
     lons = [e.longitude for e in ecoles]
@@ -216,7 +217,7 @@ def _reachable(requests):
     # profiles of those communes by index, instead of every validated profile of the country,
     # whose number it underestimates (the null and empty-list filters are not independent).
     longest = VolunteerProfile.objects.aggregate(km=Max("max_distance_km"))["km"] or 0
-    reach = (longest + NEAR_MISS_KM) / KM_PER_DEGREE
+    reach = (longest + margin_km) / KM_PER_DEGREE
     near = list(
         Commune.objects.filter(
             latitude__gte=min(lats) - reach,
@@ -225,7 +226,7 @@ def _reachable(requests):
             longitude__lte=max(lons) + reach / widest,
         ).values_list("pk", flat=True)
     )
-    in_box = Q(commune_id__in=near) & box((F("max_distance_km") + NEAR_MISS_KM) / KM_PER_DEGREE)
+    in_box = Q(commune_id__in=near) & box((F("max_distance_km") + margin_km) / KM_PER_DEGREE)
     remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
     if remote:
         in_box |= Q(commune__departement_id__in=remote)
