@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,7 +184,21 @@ class VolunteerProfile(models.Model):
 
     class Meta:
         verbose_name = _("profil d'accompagnateur")
-        indexes = [models.Index(fields=["review_status"])]
+        indexes = [
+            # The matching reads the validated volunteers of a few communes; the review queues
+            # read the others by status. One index on the status for both let PostgreSQL scan
+            # every validated profile of the country for a page of the board.
+            models.Index(
+                fields=["commune"],
+                condition=Q(review_status=ReviewStatus.VALIDATED),
+                name="volunteer_validated_commune",
+            ),
+            models.Index(
+                fields=["review_status"],
+                condition=~Q(review_status=ReviewStatus.VALIDATED),
+                name="volunteer_under_review",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

@@ -382,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     national_report(accounts[Role.NATIONAL][0])
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+        # Written to disk now, not by a checkpoint during the load test that follows.
+        cursor.execute("CHECKPOINT")
     print(
         f"{Ecole.objects.count():,} écoles, "
         f"{User.objects.filter(role=Role.VOLUNTEER).count():,} volunteers, "
