@@ -205,12 +205,15 @@ def _reachable(requests, margin_km: int):
     lons = [e.longitude for e in ecoles]
     widest = min(cos(radians(max(abs(min(lats)), abs(max(lats))) + 2)), 1.0)
 
-    def box(reach) -> Q:
+    def box(reach, commune: str = "commune__") -> Q:
+        """The communes (reached through `commune`) within `reach` degrees of latitude."""
         return Q(
-            commune__latitude__gte=min(lats) - reach,
-            commune__latitude__lte=max(lats) + reach,
-            commune__longitude__gte=min(lons) - reach / widest,
-            commune__longitude__lte=max(lons) + reach / widest,
+            **{
+                f"{commune}latitude__gte": min(lats) - reach,
+                f"{commune}latitude__lte": max(lats) + reach,
+                f"{commune}longitude__gte": min(lons) - reach / widest,
+                f"{commune}longitude__lte": max(lons) + reach / widest,
+            }
         )
 
     # The communes in the box of the longest limit first, as a list: PostgreSQL then reads the
@@ -218,14 +221,7 @@ def _reachable(requests, margin_km: int):
     # whose number it underestimates (the null and empty-list filters are not independent).
     longest = VolunteerProfile.objects.aggregate(km=Max("max_distance_km"))["km"] or 0
     reach = (longest + margin_km) / KM_PER_DEGREE
-    near = list(
-        Commune.objects.filter(
-            latitude__gte=min(lats) - reach,
-            latitude__lte=max(lats) + reach,
-            longitude__gte=min(lons) - reach / widest,
-            longitude__lte=max(lons) + reach / widest,
-        ).values_list("pk", flat=True)
-    )
+    near = list(Commune.objects.filter(box(reach, commune="")).values_list("pk", flat=True))
     in_box = Q(commune_id__in=near) & box((F("max_distance_km") + margin_km) / KM_PER_DEGREE)
     remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
     if remote:
