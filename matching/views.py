@@ -258,15 +258,24 @@ def proposal_list(request):
 def proposal_decline_page(request, pk):
     """The form asking why the volunteer or the teacher declines a proposal still pending;
     it is sent to `proposal_answer`."""
-    proposal = get_object_or_404(
+    return _decline_page(request, _pending_proposal(request, pk), DeclineForm())
+
+
+def _pending_proposal(request, pk) -> Proposal:
+    """The pending proposal `pk` addressed to `request.user`, with its class and école; 404
+    otherwise."""
+    return get_object_or_404(
         Proposal.objects.for_user(request.user).select_related("request__school_class__ecole"),
         pk=pk,
         status=ProposalStatus.PENDING,
     )
+
+
+def _decline_page(request, proposal: Proposal, form: DeclineForm):
     return render(
         request,
         "matching/proposal_decline.html",
-        {"proposal": proposal, "form": DeclineForm(), "title": _("Décliner la proposition")},
+        {"proposal": proposal, "form": form, "title": _("Décliner la proposition")},
     )
 
 
@@ -274,11 +283,7 @@ def proposal_decline_page(request, pk):
 @role_required(Role.VOLUNTEER, Role.TEACHER)
 def proposal_answer(request, pk):
     """Accept, or decline with a reason, a proposal addressed to the volunteer or the teacher."""
-    proposal = get_object_or_404(
-        Proposal.objects.for_user(request.user).select_related("request__school_class"),
-        pk=pk,
-        status=ProposalStatus.PENDING,
-    )
+    proposal = _pending_proposal(request, pk)
     if request.POST.get("answer") == "accept":
         try:
             module = proposal_accept(proposal=proposal, by=request.user, today=timezone.localdate())
@@ -304,8 +309,4 @@ def proposal_answer(request, pk):
         else:
             messages.info(request, _("La proposition est déclinée. Le correspondant est prévenu."))
         return redirect("matching:proposals")
-    return render(
-        request,
-        "matching/proposal_decline.html",
-        {"proposal": proposal, "form": form, "title": _("Décliner la proposition")},
-    )
+    return _decline_page(request, proposal, form)
