@@ -49,11 +49,11 @@ class Pool:
 
     @cached_property
     def volunteers(self) -> dict[int, VolunteerProfile]:
-        """The profiles of the pool's volunteers by user id, with user and commune, read on
-        first use (one query): the board needs only the facts, the plan and the candidates
-        page show names."""
+        """The profiles of the volunteers with an allowed pair, by user id, with user and
+        commune, read on first use (one query): the board needs only the facts; the plan's
+        explanations and proposals and the candidates page name candidates, never others."""
         return VolunteerProfile.objects.select_related("user", "commune", "organisation").in_bulk(
-            list(self.volunteer_facts), field_name="user_id"
+            list({arc.supply for arc in self.arcs}), field_name="user_id"
         )
 
 
