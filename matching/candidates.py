@@ -4,16 +4,17 @@ The rules themselves are in `matching.pool`; this module reads requests, volunte
 load this school year, and the pairs already declined or excluded.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from math import cos, radians
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.half_days import half_days_labels
+from astep.lookups import AnyOf
 from astep.modules.models import Module
 from astep.school_year import school_year_of
 from astep.territory.models import Commune
@@ -126,11 +127,10 @@ def _pool(requests: list[AccompanimentRequest], *, today: date, margin_km: int =
     # Plain rows, not model instances: on national data the board's page reads a few hundred
     # volunteers for its 25 requests, and building profiles, users and communes from them
     # cost more than the query (benchmarks/load/README.md).
-    rows = list(_reachable(requests, margin_km).values(*VOLUNTEER_FACT_COLUMNS))
-    load = modules_taken([row["user_id"] for row in rows], school_year_of(today))
-    for row in rows:
+    reachable = with_modules_taken(_reachable(requests, margin_km), school_year_of(today))
+    for row in reachable.values(*VOLUNTEER_FACT_COLUMNS, "modules_taken"):
         pool.volunteer_facts[row["user_id"]] = volunteer_facts(
-            row, capacity=row["max_modules"] - load[row["user_id"]]
+            row, capacity=row["max_modules"] - row["modules_taken"]
         )
     pool.forbidden, pool.locked = _choices(requests)
     pool.arcs = build_arcs(
@@ -222,7 +222,9 @@ def _reachable(requests, margin_km: int):
     longest = VolunteerProfile.objects.aggregate(km=Max("max_distance_km"))["km"] or 0
     reach = (longest + margin_km) / KM_PER_DEGREE
     near = list(Commune.objects.filter(box(reach, commune="")).values_list("pk", flat=True))
-    in_box = Q(commune_id__in=near) & box((F("max_distance_km") + margin_km) / KM_PER_DEGREE)
+    in_box = Q(AnyOf(F("commune_id"), near)) & box(
+        (F("max_distance_km") + margin_km) / KM_PER_DEGREE
+    )
     remote = {e.departement_id for e, r in zip(ecoles, requests, strict=True) if r.form == "remote"}
     if remote:
         in_box |= Q(commune__departement_id__in=remote)
@@ -233,27 +235,29 @@ def _reachable(requests, margin_km: int):
     )
 
 
-def modules_taken(user_ids: list[int], school_year: str) -> Counter:
-    """Modules each volunteer holds in `school_year` (first or second accompanist, not
-    cancelled), plus the live proposals not yet turned into modules."""
-    taken: Counter = Counter()
+def with_modules_taken(profiles: QuerySet, school_year: str) -> QuerySet:
+    """`profiles` (VolunteerProfile) annotated with `modules_taken`: the modules each volunteer
+    holds in `school_year` ("2026-2027"; first or second accompanist, request not
+    cancelled), plus the live proposals whose request is not matched yet. Subqueries by
+    row, so only the rows read are counted (a page of the board, the volunteers near the
+    écoles), with no list of ids sent."""
     modules = Module.objects.filter(school_year=school_year).exclude(
         request__status=RequestStatus.CANCELLED
     )
-    for column in ("volunteer_id", "co_volunteer_id"):
-        rows = modules.filter(**{f"{column}__in": user_ids}).values(column).annotate(n=Count("pk"))
-        taken.update({row[column]: row["n"] for row in rows})
-    proposals = (
-        Proposal.objects.filter(
-            volunteer_id__in=user_ids,
-            status__in=[ProposalStatus.PENDING, ProposalStatus.ACCEPTED],
-            request__status=RequestStatus.PROPOSED,
-        )
-        .values("volunteer_id")
-        .annotate(n=Count("pk"))
+    proposals = Proposal.objects.filter(
+        status__in=[ProposalStatus.PENDING, ProposalStatus.ACCEPTED],
+        request__status=RequestStatus.PROPOSED,
     )
-    taken.update({row["volunteer_id"]: row["n"] for row in proposals})
-    return taken
+
+    def count(rows: QuerySet, column: str) -> Coalesce:
+        per_volunteer = rows.filter(**{column: OuterRef("user_id")}).values(column)
+        return Coalesce(Subquery(per_volunteer.annotate(n=Count("pk")).values("n")), 0)
+
+    return profiles.annotate(
+        modules_taken=count(modules, "volunteer_id")
+        + count(modules, "co_volunteer_id")
+        + count(proposals, "volunteer_id")
+    )
 
 
 def _choices(requests) -> tuple[set, set]:

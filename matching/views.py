@@ -16,7 +16,7 @@ from astep.accounts.permissions import role_required
 from astep.classes.models import AccompanimentRequest, RequestStatus
 from astep.school_year import current_school_year
 from astep.volunteers.models import VolunteerProfile
-from matching.candidates import candidates_for, modules_taken, pool_for_requests
+from matching.candidates import candidates_for, pool_for_requests, with_modules_taken
 from matching.filters import BoardRequestFilter, BoardVolunteerFilter
 from matching.forms import DeclineForm, PairChoiceForm, VolunteerChoiceForm
 from matching.models import PairChoiceKind, Plan, Proposal, ProposalStatus
@@ -44,11 +44,12 @@ def board(request):
         .order_by("submitted_at", "pk")
     )
     request_filter = BoardRequestFilter(request.GET or None, queryset=requests, user=user)
-    volunteers = (
+    volunteers = with_modules_taken(
         VolunteerProfile.objects.for_user(user)
         .proposable()
         .select_related("user", "commune")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("user__last_name", "user__first_name", "pk"),
+        current_school_year(),
     )
     volunteer_filter = BoardVolunteerFilter(request.GET or None, queryset=volunteers, prefix="v")
     page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,9 +64,8 @@ def board(request):
     for accompaniment in page:
         kms = reach.get(accompaniment.pk)
         accompaniment.reach = (len(kms), min(kms)) if kms else None
-    taken = modules_taken([p.user_id for p in volunteer_page], current_school_year())
     for profile in volunteer_page:
-        profile.left = profile.max_modules - taken[profile.user_id]
+        profile.left = profile.max_modules - profile.modules_taken
     return render(
         request,
         "matching/board.html",
