@@ -46,7 +46,7 @@ class SurveyForm(forms.ModelForm):
                 max_digits=12,
                 decimal_places=1,
                 required=False,
-                initial=correction.value.normalize() if correction else None,
+                initial=plain(correction.value) if correction else None,
             )
             self.fields[f"why_{key}"] = forms.CharField(
                 label=_("%(figure)s : justification") % {"figure": FIGURES[key]},
@@ -218,3 +218,9 @@ class ReportRequestForm(forms.Form):
         self.fields["school_year"].initial = current_school_year()
         self.helper = submit_helper(_("Construire le bilan"))
         self.helper.form_action = reverse("surveys:report_create")
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros or exponent, as a person types it: 10.0 → 10,
+    12.50 → 12.5 (`Decimal.normalize` alone writes 10 as 1E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -80,7 +80,7 @@ def survey_open(
     page's autosave, every few seconds while typing: the page already refreshed them when
     it opened); from submission on they stay as submitted.
     """
-    survey, _ = DepartementalSurvey.objects.get_or_create(
+    survey, _ = DepartementalSurvey.objects.select_related("campaign", "departement").get_or_create(
         campaign=campaign, departement=departement
     )
     if survey.is_editable and refresh:

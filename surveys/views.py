@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -94,13 +94,15 @@ def survey(request):
 
 
 def _survey_page(request, survey, form, **context):
+    # Read once, after any write of this request, for the figures' rows and the coverage.
+    prefetch_related_objects([survey], "corrections")
     return render(
         request,
         "surveys/survey_form.html",
         {
             "survey": survey,
             "form": form,
-            "rows": _figure_rows(survey),
+            "rows": _figure_rows(survey) if form is None else None,  # a form has its own
             "coverage": _coverage(survey),
             "events": list(survey.events.select_related("actor")),
             "title": _("Enquête annuelle"),

@@ -76,6 +76,21 @@ def test_a_correction_keeps_both_values_and_its_justification(campaign, ille_et_
     assert correction.survey.figures["classes"] == 2  # the portal's count stays
 
 
+def test_a_saved_correction_shows_again_as_typed(campaign, ille_et_vilaine):
+    client, _ = ille_et_vilaine
+    file(
+        client, **ANSWERS, fix_classes="10", why_classes="Dix.", fix_hours="12.5", why_hours="Oui."
+    )
+
+    page = client.get(reverse("surveys:survey")).content.decode()
+
+    assert (
+        'name="fix_classes" id="id_fix_classes" class="fr-input" step="any" min="0" value="10"'
+        in page
+    )
+    assert 'id="id_fix_hours" class="fr-input" step="any" min="0" value="12.5"' in page
+
+
 def test_a_correction_back_to_the_portal_value_is_dropped(campaign, ille_et_vilaine):
     client, _ = ille_et_vilaine
     file(client, fix_classes="3", why_classes="Oubli.")
@@ -95,7 +110,11 @@ def test_submitting_an_unjustified_correction_is_refused_next_to_the_field_and_k
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_why_pupils-error"' in page and "Justifiez la correction" in page
-    assert 'value="70"' in page  # what was typed stays
+    assert 'aria-invalid="true" aria-describedby="id_why_pupils-error"' in page  # read with it
+    assert (
+        'name="fix_pupils" id="id_fix_pupils" class="fr-input" step="any" min="0" value="70"'
+        in page
+    )
     survey = DepartementalSurvey.objects.get()
     assert survey.status == SurveyStatus.DRAFT
     assert survey.training_participants == 31  # and the draft kept it
