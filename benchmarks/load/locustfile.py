@@ -12,7 +12,7 @@ requests and answers arrive and the surveys are being written:
   their requests and their proposals;
 - 30 volunteers: list their proposals, accept one now and then (each has 30 pending);
 - 20 departmental correspondents: the matching board (requests and volunteers, filters,
-  second pages), a candidates page, the plan they computed once at start, and their
+  second pages), a candidates page, the plan they compute once then read, and their
   survey, read and autosaved (their own département each, so no one writes another's);
 - 5 academic correspondents: the surveys of their académie and the campaign's cockpit;
 - 5 DGESCO staff: the cockpit of the campaign, the reports page, and the download of a
@@ -217,10 +217,8 @@ class DepartementalCorrespondent(PortalUser):
 
     def on_start(self):
         super().on_start()
-        MEASURING.wait()  # the plan computed at the start of the day counts in the figures
-        board = self.get("/appariement/")
-        self.post(board, "/appariement/plans/", {}, "/appariement/plans/ POST")
-        self.plan = self.last_url
+        self.plan_url = None
+        MEASURING.wait()  # the plans computed during the day count in the figures
 
     @task(4)
     def board(self):
@@ -234,8 +232,15 @@ class DepartementalCorrespondent(PortalUser):
 
     @task(1)
     def plan(self):
-        if "/appariement/plans/" in self.plan:
-            self.get(self.plan, "/appariement/plans/[pk]/")
+        """The day's plan: computed the first time this task comes up, then read. So the
+        correspondents compute theirs at moments of their own, mostly in the first minute,
+        not all in the same second as a script that starts them together would."""
+        if self.plan_url is None:
+            board = self.get("/appariement/")
+            self.post(board, "/appariement/plans/", {}, "/appariement/plans/ POST")
+            self.plan_url = self.last_url
+        elif "/appariement/plans/" in self.plan_url:
+            self.get(self.plan_url, "/appariement/plans/[pk]/")
 
     @task(3)
     def survey(self):
