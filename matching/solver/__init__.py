@@ -62,7 +62,13 @@ def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Pla
         outcome = branch_and_bound(*part)
         pairs, method = outcome.pairs, "flow"
         if pairs is None:
-            pairs, method = milp(*part, served=outcome.served), "milp"
+            pairs = milp(
+                *part,
+                served=outcome.served,
+                priority=outcome.priority,
+                required=outcome.required,
+            )
+            method = "milp"
         plan.pairs += pairs
         plan.methods[method] += 1
     plan.objective = evaluate(demands, arcs, plan.pairs)

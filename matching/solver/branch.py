@@ -6,6 +6,7 @@ import numpy as np
 
 from matching.solver.bound import parity_bound, repair_bound
 from matching.solver.network import Flow, Network, weights
+from matching.solver.region import settle
 
 # Flows per connected part (one min-cost flow at the root, then shortest-path
 # reoptimisations) before the integer program takes over.
@@ -21,6 +22,8 @@ class Outcome:
 
     pairs: list[tuple[int, int]] | None
     served: int | None = None
+    priority: int | None = None  # the priority the optimum serves, when proven
+    required: frozenset = frozenset()  # requests every optimal plan serves
 
 
 def branch_and_bound(demands, supplies, arcs) -> Outcome:
@@ -43,10 +46,13 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
     best: Flow | None = None
     most = None  # the most requests a plan can serve: the root flow's, rounded down
     flows = 0
+    settled = None  # what the root's region proves (`region.settle`)
     stack: list[tuple[Flow | None, dict]] = [(None, {})]  # (parent, the change to make)
     while stack:
         parent, change = stack.pop()
         if flows >= BRANCH_LIMIT:
+            if settled is not None:
+                return Outcome(None, settled.served, settled.priority, settled.required)
             served = None if best is None else len({demand for demand, _ in best.pairs})
             return Outcome(None, served if served == most else None)
         node = network.solve() if parent is None else network.reoptimised(parent, **change)
@@ -65,6 +71,12 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
             most = min(most, most_served(int(bound), weighting))
         for plan in (repaired, fixed):
             best = _better(best, plan)
+        if parent is None and (best is None or best.cost > bound):
+            # Not proven at the root: the region where the served set is chosen settles the
+            # first two levels, and the plan too when its served set is unique.
+            settled = settle(network, node, supplies, arcs)
+            if settled is not None and settled.plan is not None and not settled.plan.half:
+                return Outcome(settled.plan.pairs)
         if best is None or best.cost > bound:
             dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
             flows += spent

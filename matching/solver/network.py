@@ -45,7 +45,7 @@ class Network:
         s_index = {s.id: i for i, s in enumerate(supplies)}
         arc_d = np.fromiter((self.d_index[a.demand] for a in arcs), np.int32, n_a)
         arc_s = np.fromiter((s_index[a.supply] for a in arcs), np.int32, n_a)
-        self.arc_demand = arc_d
+        self.arc_demand, self.arc_supply = arc_d, arc_s
         self.total = sum(s.capacity for s in supplies)
         d_nodes = 2 + np.arange(n_d, dtype=np.int32)
         s_nodes = 2 + n_d + np.arange(n_s, dtype=np.int32)

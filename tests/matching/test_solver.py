@@ -209,14 +209,17 @@ def test_past_the_branch_limit_the_number_served_proved_by_the_flows_is_right(mo
             outcome = branch.branch_and_bound(*part)
             if outcome.pairs is None and outcome.served is not None:
                 told += 1
-                assert outcome.served == solve_exact(*part).objective.served
+                exact = solve_exact(*part).objective
+                assert outcome.served == exact.served
+                assert outcome.priority in (None, exact.priority)
 
         plan = solve(demands, supplies, arcs)
 
         assert plan.objective == solve_exact(demands, supplies, arcs).objective
     # The parts where the flows found a plan serving as many as the root's bounds allow: 2
-    # when only the root flow's count, rounded down, was used; 5 with `most_served`.
-    assert told == 5
+    # when only the root flow's count, rounded down, was used; 5 with `most_served`; 12 with
+    # the root's region (`region.settle`), which also proves the priority.
+    assert told == 12
 
 
 def test_the_root_bounds_prove_fewer_served_than_the_root_flow():
@@ -370,6 +373,7 @@ def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch
         return reoptimised(self, flow, **change)
 
     monkeypatch.setattr(Network, "reoptimised", counted)
+    monkeypatch.setattr(branch, "settle", lambda *_: None)  # the region would settle them
     demands, supplies, arcs = [], [], []
     for shift in (0, 1000):  # the same part twice, far apart: two connected parts
         demands += [Demand(shift + d, need, priority) for d, need, priority in BRANCHING[0]]
@@ -381,3 +385,17 @@ def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
     assert plan.methods == {"flow": 2}
     assert len(calls) >= 2 * 4  # each part branched, then reoptimised its children
+
+
+def test_the_root_region_settles_a_part_that_needs_branching_without_it(monkeypatch):
+    reoptimised = []
+    monkeypatch.setattr(Network, "reoptimised", lambda *a, **k: reoptimised.append(k))
+    demands = [Demand(d, need, priority) for d, need, priority in BRANCHING[0]]
+    supplies = [Supply(s, capacity) for s, capacity in BRANCHING[1]]
+    arcs = [Arc(d, s, km, pref) for d, s, km, pref in BRANCHING[2]]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert plan.methods == {"flow": 1}
+    assert reoptimised == []
