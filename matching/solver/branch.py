@@ -22,8 +22,7 @@ class Outcome:
 
     pairs: list[tuple[int, int]] | None
     served: int | None = None
-    priority: int | None = None  # the priority the optimum serves, when proven
-    required: frozenset = frozenset()  # requests every optimal plan serves
+    method: str = "flow"  # "region" when `region.settle` proved the pairs
 
 
 def branch_and_bound(demands, supplies, arcs) -> Outcome:
@@ -46,13 +45,10 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
     best: Flow | None = None
     most = None  # the most requests a plan can serve: the root flow's, rounded down
     flows = 0
-    settled = None  # what the root's region proves (`region.settle`)
     stack: list[tuple[Flow | None, dict]] = [(None, {})]  # (parent, the change to make)
     while stack:
         parent, change = stack.pop()
         if flows >= BRANCH_LIMIT:
-            if settled is not None:
-                return Outcome(None, settled.served, settled.priority, settled.required)
             served = None if best is None else len({demand for demand, _ in best.pairs})
             return Outcome(None, served if served == most else None)
         node = network.solve() if parent is None else network.reoptimised(parent, **change)
@@ -72,11 +68,10 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
         for plan in (repaired, fixed):
             best = _better(best, plan)
         if parent is None and (best is None or best.cost > bound):
-            # Not proven at the root: the region where the served set is chosen settles the
-            # first two levels, and the plan too when its served set is unique.
+            # Not proven at the root: the region where the served set is chosen may prove it.
             settled = settle(network, node, supplies, arcs)
-            if settled is not None and settled.plan is not None and not settled.plan.half:
-                return Outcome(settled.plan.pairs)
+            if settled is not None:
+                return Outcome(settled.pairs, method="region")
         if best is None or best.cost > bound:
             dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
             flows += spent

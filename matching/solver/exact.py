@@ -6,7 +6,7 @@ from scipy.optimize import milp as highs
 from scipy.sparse import coo_array
 
 
-def _program(demands, supplies, arcs):
+def program(demands, supplies, arcs):
     """The constraints of the integer program (variables: x per arc, then y per demand) and
     its three levels' costs (served, priority, travel; milp minimises, hence the signs)."""
     n_arcs, n_demands = len(arcs), len(demands)
@@ -40,15 +40,7 @@ def _program(demands, supplies, arcs):
     return constraints, levels
 
 
-def milp(
-    demands,
-    supplies,
-    arcs,
-    *,
-    served: int | None = None,
-    priority: int | None = None,
-    required: frozenset = frozenset(),
-) -> list[tuple[int, int]]:
+def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[int, int]]:
     """Integer program, one level at a time (each optimum becomes a constraint of the next),
     solved to a zero gap.
 
@@ -58,20 +50,14 @@ def milp(
 
     `served`, when given, is the number of demands served by the optimum, known beforehand
     (the flows prove it: `branch.Outcome`): the first level is then this constraint instead of
-    an integer program. HiGHS raises RuntimeError if no plan serves that many. Likewise
-    `priority` (with `served`), the priority served by the optimum, skips the second level,
-    and `required` are requests every optimal plan serves (`region.settle` proves both).
+    an integer program. HiGHS raises RuntimeError if no plan serves that many.
     """
-    constraints, levels = _program(demands, supplies, arcs)
+    constraints, levels = program(demands, supplies, arcs)
     n_arcs = len(arcs)
     if served is not None:
         constraints.append(LinearConstraint(levels.pop(0)[None, :], -np.inf, -served))
-        if priority is not None:
-            constraints.append(LinearConstraint(levels.pop(0)[None, :], -np.inf, -priority))
     integrality = np.ones(n_arcs + len(demands))
-    lower = np.zeros(n_arcs + len(demands))
-    lower[n_arcs:] = [d.id in required for d in demands]
-    bounds = Bounds(lower, 1)
+    bounds = Bounds(0, 1)
     result = None
     for level, cost in enumerate(levels, start=1):
         # The travel level, the others fixed, without HiGHS's presolve: at the nation's giant
@@ -92,29 +78,23 @@ def milp(
     return [(arcs[i].demand, arcs[i].supply) for i in chosen]
 
 
-def best_served(demands, supplies, arcs) -> tuple[frozenset, bool, int, int]:
-    """The requests served by a plan with the most served, then the most priority (the first
-    two levels of `milp`), and whether every such plan serves exactly these requests.
-
-    Uniqueness is a third program: with both optima fixed, serve as many as possible of the
-    requests left out; another optimal set serves as many requests, so it serves at least one
-    of them, and the set is unique when the answer is 0. Returns (ids, unique)."""
-    constraints, levels = _program(demands, supplies, arcs)
-    n_arcs, n_demands = len(arcs), len(demands)
-    integrality = np.ones(n_arcs + n_demands)
-    y, optima = None, []
+def best_sets(demands, supplies, arcs) -> tuple[list[LinearConstraint], np.ndarray]:
+    """The plans with the most served, then the most priority: the constraints of `program`
+    with both optima added (the first two levels of `milp`), and the requests served by one
+    such plan (a 0/1 array over `demands`). Variables as in `program`."""
+    constraints, levels = program(demands, supplies, arcs)
+    n_arcs = len(arcs)
+    integrality = np.ones(n_arcs + len(demands))
+    result = None
     for cost in levels[:2]:
-        result = highs(cost, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1),
-                       options={"mip_rel_gap": 0})
+        result = highs(
+            cost,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0},
+        )
         if result.status != 0:
             raise RuntimeError(f"HiGHS failed: {result.message}")
-        optima.append(-round(result.fun))
         constraints.append(LinearConstraint(cost[None, :], -np.inf, round(result.fun)))
-        y = result.x[n_arcs:] > 0.5
-    left_out = np.concatenate([np.zeros(n_arcs), -(~y).astype(float)])
-    result = highs(left_out, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1),
-                   options={"mip_rel_gap": 0})
-    if result.status != 0:
-        raise RuntimeError(f"HiGHS failed: {result.message}")
-    served = frozenset(d.id for d, chosen in zip(demands, y, strict=True) if chosen)
-    return served, round(result.fun) == 0, *optima
+    return constraints, (result.x[n_arcs:] > 0.5).astype(int)
