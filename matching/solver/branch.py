@@ -69,7 +69,7 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
             best = _better(best, plan)
         if parent is None and (best is None or best.cost > bound):
             # Not proven at the root: the region where the served set is chosen may prove it.
-            settled = settle(network, node, supplies, arcs)
+            settled = settle(network, node, supplies, arcs, most)
             if settled is not None:
                 return Outcome(settled.pairs, method="region")
         if best is None or best.cost > bound:

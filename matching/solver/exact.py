@@ -78,23 +78,51 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
     return [(arcs[i].demand, arcs[i].supply) for i in chosen]
 
 
-def best_sets(demands, supplies, arcs) -> tuple[list[LinearConstraint], np.ndarray]:
+def best_sets(
+    demands, supplies, arcs, *, served: int | None = None
+) -> tuple[list[LinearConstraint], np.ndarray] | None:
     """The plans with the most served, then the most priority: the constraints of `program`
-    with both optima added (the first two levels of `milp`), and the requests served by one
-    such plan (a 0/1 array over `demands`). Variables as in `program`."""
-    constraints, levels = program(demands, supplies, arcs)
+    with both optima added as equalities (the first two levels of `milp`), and the requests
+    served by one such plan (a 0/1 array over `demands`). Variables as in `program`.
+
+    `served`, when given, is a number no plan serves more than (`branch.most_served`): when
+    a plan serves that many, the first level is skipped; otherwise it is solved. None when
+    HiGHS fails."""
+    constraints, (count, priority, _) = program(demands, supplies, arcs)
     n_arcs = len(arcs)
     integrality = np.ones(n_arcs + len(demands))
     result = None
-    for cost in levels[:2]:
-        result = highs(
-            cost,
-            constraints=constraints,
-            integrality=integrality,
-            bounds=Bounds(0, 1),
-            options={"mip_rel_gap": 0},
-        )
+    if served is not None:
+        most = LinearConstraint(count[None, :], -served, -served)
+        result = _highs(priority, [*constraints, most], integrality)
+        if result.status == 0:  # a plan serves `served`: the first level's optimum
+            constraints.append(most)
+        else:
+            result = None
+    if result is None:
+        result = _highs(count, constraints, integrality)
         if result.status != 0:
-            raise RuntimeError(f"HiGHS failed: {result.message}")
-        constraints.append(LinearConstraint(cost[None, :], -np.inf, round(result.fun)))
+            return None
+        constraints.append(_equal(count, result.fun))
+        result = _highs(priority, constraints, integrality)
+        if result.status != 0:
+            return None
+    constraints.append(_equal(priority, result.fun))
     return constraints, (result.x[n_arcs:] > 0.5).astype(int)
+
+
+def _equal(cost, optimum: float) -> LinearConstraint:
+    """A level held at its optimum: the least value of `cost` is its value on every plan
+    left, hence an equality."""
+    return LinearConstraint(cost[None, :], round(optimum), round(optimum))
+
+
+def _highs(cost, constraints, integrality):
+    """HiGHS on 0/1 variables, to a zero gap."""
+    return highs(
+        cost,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )

@@ -88,8 +88,17 @@ class Network:
             supply[2 + i] = -self.demands[i].need
         supply[0] = self.total
         supply[1] = -(self.total + supply[2:].sum())
+        costs = self.costs
+        if none or full:
+            # Their arcs to the sink carry nothing (no unit reaches them, or their need is a
+            # fixed demand): their rewards are left out, which spares OR-Tools' cost scaling
+            # their magnitude, 10¹⁴ (three times faster on the nation's giant part once every
+            # request is fixed, as `region.settle` does).
+            fixed = np.fromiter((self.d_index[r] for r in none | full), np.int64)
+            costs = costs.copy()
+            costs[self.first_sink_arc + fixed] = 0
         graph = min_cost_flow.SimpleMinCostFlow()
-        graph.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, capacities, self.costs)
+        graph.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, capacities, costs)
         graph.set_nodes_supplies(np.arange(self.nodes, dtype=np.int32), supply)
         if graph.solve() != graph.OPTIMAL:
             return None

@@ -44,15 +44,23 @@ REGION_LIMIT = 1_000
 ROUNDS = 20
 
 
-def settle(network: Network, flow: Flow, supplies, arcs) -> Flow | None:
+def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None) -> Flow | None:
     """The optimal plan of the part, from its optimal root `flow`, or None when the region
-    holds more than REGION_LIMIT requests, a check of the argument above fails, or ROUNDS
-    rounds do not prove a plan optimal."""
+    holds more than REGION_LIMIT requests, a check of the argument above fails, HiGHS fails,
+    or ROUNDS rounds do not prove a plan optimal. `most`, when known, is a number of requests
+    no plan of the part serves more than (`branch.most_served`)."""
     region = deficient_region(network, flow, supplies, arcs)
     if region is None:
         return None
     demands, region_supplies, region_arcs = region
-    constraints, served = best_sets(demands, region_supplies, region_arcs)
+    # Every optimal plan serves the requests outside the region: the region serves the rest.
+    outside = len(network.demands) - len(demands)
+    best = best_sets(
+        demands, region_supplies, region_arcs, served=None if most is None else most - outside
+    )
+    if best is None:
+        return None
+    constraints, served = best
     columns = len(region_arcs) + len(demands)
     # θ, the travel, is one more column of the master problem.
     master = [

@@ -12,6 +12,7 @@ from matching.solver import (
     Supply,
     bound,
     branch,
+    exact,
     region,
     request_priority,
     solve,
@@ -439,3 +440,17 @@ def test_on_300_random_instances_the_region_gives_the_exact_plan_after_several_c
         assert plan.objective == solve_exact(demands, supplies, arcs).objective
     assert sum(1 for r in rounds if r > 0) == 25  # instances settled by their region
     assert sum(1 for r in rounds if r > 1) == 17  # after more than one round
+
+
+@pytest.mark.parametrize("served", [None, 1, 2])
+def test_the_best_sets_serve_the_most_then_the_highest_priority_whatever_the_hint(served):
+    # Anna (10) can take one of requests 1 and 2: one is served, the REP one (104). A hint of 2
+    # served is too many (no plan serves 2): the first level is then solved after all.
+    demands = [Demand(1, 1, 3), Demand(2, 1, 104)]
+    arcs = [Arc(1, 10, 10), Arc(2, 10, 20)]
+
+    constraints, chosen = exact.best_sets(demands, [Supply(10)], arcs, served=served)
+
+    assert chosen.tolist() == [0, 1]
+    count, priority = constraints[-2:]
+    assert (count.lb, count.ub) == (-1, -1) and (priority.lb, priority.ub) == (-104, -104)
