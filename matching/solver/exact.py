@@ -80,10 +80,10 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
 
 def best_sets(
     demands, supplies, arcs, *, served: int | None = None
-) -> tuple[list[LinearConstraint], np.ndarray] | None:
+) -> list[LinearConstraint] | None:
     """The plans with the most served, then the most priority: the constraints of `program`
-    with both optima added as equalities (the first two levels of `milp`), and the requests
-    served by one such plan (a 0/1 array over `demands`). Variables as in `program`.
+    with both optima added as equalities (the first two levels of `milp`). Variables as in
+    `program`.
 
     `served`, when given, is a number no plan serves more than (`branch.most_served`): when
     a plan serves that many, the first level is skipped; otherwise it is solved. None when
@@ -108,7 +108,7 @@ def best_sets(
         if result.status != 0:
             return None
     constraints.append(_equal(priority, result.fun))
-    return constraints, (result.x[n_arcs:] > 0.5).astype(int)
+    return constraints
 
 
 def _equal(cost, optimum: float) -> LinearConstraint:

@@ -55,12 +55,11 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
     demands, region_supplies, region_arcs = region
     # Every optimal plan serves the requests outside the region: the region serves the rest.
     outside = len(network.demands) - len(demands)
-    best = best_sets(
+    constraints = best_sets(
         demands, region_supplies, region_arcs, served=None if most is None else most - outside
     )
-    if best is None:
+    if constraints is None:
         return None
-    constraints, served = best
     columns = len(region_arcs) + len(demands)
     # θ, the travel, is one more column of the master problem.
     master = [
@@ -68,20 +67,22 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
         for c in constraints
     ]
     ids = [d.id for d in demands]
-    nodes = 2 + np.array([network.d_index[i] for i in ids])
+    nodes = np.array([network.d_index[i] for i in ids])
     need = np.array([d.need for d in demands])
+
+    def cut(plan: Flow) -> int:
+        """Adds the cut of `plan` to the master, θ − w·y ≥ travel − slopes·units; returns
+        its travel."""
+        travel, slopes, units = _travel_and_slopes(network, plan, nodes)
+        row = np.concatenate([np.zeros(len(region_arcs)), -need * slopes, [1.0]])
+        master.append(LinearConstraint(row[None, :], travel - slopes @ units, np.inf))
+        return travel
+
+    # The root flow's own units, half-served binômes included, are a demand like any other,
+    # and the root flow is the least travel for them: its cut comes first, for free.
+    cut(flow)
     best = None
     for _ in range(ROUNDS):
-        none = frozenset(i for i, y in zip(ids, served, strict=True) if not y)
-        plan = network.solve(none=none, full=frozenset(network.reward) - none)
-        if plan is None or plan.half:
-            return None  # T's problem said S was possible: the argument does not hold
-        travel, w = _travel_and_slopes(network, plan, nodes, need)
-        if best is None or travel < best[0]:
-            best = (travel, plan)
-        # θ − w·y ≥ travel(S_k) − w·y_k
-        row = np.concatenate([np.zeros(len(region_arcs)), -w, [1.0]])
-        master.append(LinearConstraint(row[None, :], travel - w @ served, np.inf))
         result = highs(
             np.concatenate([np.zeros(columns), [1.0]]),
             constraints=master,
@@ -95,9 +96,16 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
         if result.status != 0:
             return None
         # Travel is an integer: a dual bound above best − 1 proves the best plan found.
-        if result.mip_dual_bound > best[0] - 1:
+        if best is not None and result.mip_dual_bound > best[0] - 1:
             return best[1]
-        served = (result.x[len(region_arcs) : columns] > 0.5).astype(int)
+        served = result.x[len(region_arcs) : columns] > 0.5
+        none = frozenset(i for i, y in zip(ids, served, strict=True) if not y)
+        plan = network.solve(none=none, full=frozenset(network.reward) - none)
+        if plan is None or plan.half:
+            return None  # T's problem said S was possible: the argument does not hold
+        travel = cut(plan)
+        if best is None or travel < best[0]:
+            best = (travel, plan)
     return None
 
 
@@ -137,17 +145,25 @@ def deficient_region(network: Network, flow: Flow, supplies, arcs):
     return demands, region_supplies, region_arcs
 
 
-def _travel_and_slopes(network: Network, plan: Flow, nodes, need) -> tuple[int, np.ndarray]:
-    """The travel of `plan` (a min-cost flow where every request gets its need or nobody),
-    and the slopes w of its cut at the region's request `nodes`.
+def _travel_and_slopes(
+    network: Network, flow: Flow, requests
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """The travel of `flow`, and at the region's `requests` (indices) the slopes of its cut
+    per unit, π(r) − π(sink), and the units `flow` gives them. Integers.
 
-    The potentials are those of the program where a request's units are fixed by the served
-    set rather than chosen: no request → sink arcs, every volunteer → request arc open (those
-    into a request served by nobody lead nowhere, so they close no cycle). Integers."""
+    The potentials are those of the program where each request's units are a fixed demand:
+    no request → sink arcs (their flow moved into the demand), every volunteer → request arc
+    open (those into a request served by nobody lead nowhere, so they close no cycle). Its
+    residual network is part of the one of `flow`, optimal for the same costs, so it has no
+    negative cycle and `flow` is the least travel for its own units."""
     pairs = slice(network.first_arc, network.first_sink_arc)
-    travel = int(network.costs[pairs] @ plan.flows[pairs])
-    capacities = network.capacities.copy()
-    capacities[network.first_sink_arc : network.first_sink_arc + len(network.demands)] = 0
-    r = network.residual(plan.flows, capacities)
+    sinks = slice(network.first_sink_arc, network.first_sink_arc + len(network.demands))
+    travel = int(network.costs[pairs] @ flow.flows[pairs])
+    flows, capacities = flow.flows.copy(), network.capacities.copy()
+    flows[sinks] = capacities[sinks] = 0
+    r = network.residual(flows, capacities)
     potential = potentials(r.tails, r.heads, r.costs, network.nodes)
-    return travel, need * (potential[nodes] - potential[1])
+    units = np.bincount(
+        network.arc_demand, weights=flow.flows[pairs], minlength=len(network.demands)
+    )
+    return travel, potential[2 + requests] - potential[1], units[requests].astype(np.int64)

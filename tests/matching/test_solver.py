@@ -420,8 +420,9 @@ def test_the_region_holds_the_requests_that_compete_and_not_one_served_apart():
 
 
 def test_on_300_random_instances_the_region_gives_the_exact_plan_after_several_cuts(monkeypatch):
-    # Benders rounds: each a min-cost flow for a served set, then the region's program with
-    # one more cut. Several rounds happen when the first optimal set is not the least travel.
+    # Benders rounds: the region's program proposes a served set, a min-cost flow prices it
+    # and adds its cut. Several rounds happen when the first set proposed is not the least
+    # travel.
     slopes = region._travel_and_slopes
     rounds = []
 
@@ -438,8 +439,9 @@ def test_on_300_random_instances_the_region_gives_the_exact_plan_after_several_c
         plan = solve(demands, supplies, arcs)
 
         assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    # One cut from the root flow, then one per round.
     assert sum(1 for r in rounds if r > 0) == 25  # instances settled by their region
-    assert sum(1 for r in rounds if r > 1) == 17  # after more than one round
+    assert sum(1 for r in rounds if r > 2) == 16  # after more than one round (up to 8)
 
 
 @pytest.mark.parametrize("served", [None, 1, 2])
@@ -449,8 +451,7 @@ def test_the_best_sets_serve_the_most_then_the_highest_priority_whatever_the_hin
     demands = [Demand(1, 1, 3), Demand(2, 1, 104)]
     arcs = [Arc(1, 10, 10), Arc(2, 10, 20)]
 
-    constraints, chosen = exact.best_sets(demands, [Supply(10)], arcs, served=served)
+    constraints = exact.best_sets(demands, [Supply(10)], arcs, served=served)
 
-    assert chosen.tolist() == [0, 1]
     count, priority = constraints[-2:]
     assert (count.lb, count.ub) == (-1, -1) and (priority.lb, priority.ub) == (-104, -104)
