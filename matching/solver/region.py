@@ -25,7 +25,9 @@ every S, with w(r) = need(r)·(π(r) − π(sink)) (each unit moved from the sin
 costs at least the difference of potentials). The master problem, T's integer program with
 both levels fixed and these cuts, proposes the next S; it stops when its bound meets the best
 travel found (Benders, Partitioning procedures for solving mixed-variables programming
-problems, 1962). Two or three rounds close seeds 2 and 5 of the nation.
+problems, 1962). The root flow's own cut comes first: its units, half-served binômes
+included, are a demand like any other, for which it is the least travel. One and three
+rounds close seeds 2 and 5 of the nation.
 """
 
 import numpy as np
