@@ -18,8 +18,8 @@ of a university town. Each instance goes through the real rules (`matching.pool`
 "nearest first" (`solve_greedy`) and the exact integer program (`solve_exact`).
 
 Printed per size and method: wall time in seconds (arc building, solving, total), requests
-served, total km, priority served, and how the plan solved each connected part ("flow" or
-"milp"). Then a verdict: the plan must equal the exact objective and serve at least as many
+served, total km, priority served, and how the plan solved each connected part ("flow",
+"region" or "milp"). Then a verdict: the plan must equal the exact objective and serve at least as many
 as greedy (otherwise the exit status is 1); the time targets (département plan ≤ 0.5 s,
 nation plan ≤ 5 s, arcs included) are reported as "ok" or "MISSED" without failing.
 Everything is drawn from numpy's default_rng seeded with (seed, size), so runs repeat.
@@ -437,7 +437,7 @@ def verdict(measure: Measure) -> tuple[list[str], bool]:
 HEADER = (
     f"{'size':<16}{'method':<8}{'requests':>9}{'volunteers':>11}{'arcs':>9}{'parts':>7}"
     f"{'arcs s':>9}{'solve s':>10}{'total s':>10}{'served':>8}{'km':>11}{'priority':>10}"
-    f"  flow/milp"
+    f"  flow/region/milp"
 )
 
 
@@ -445,7 +445,8 @@ def table_line(measure: Measure, run: Run) -> str:
     """One line of the table: sizes, times in seconds, and the plan's figures (km)."""
     i, objective = measure.instance, run.plan.objective
     methods = (
-        f"{run.plan.methods.get('flow', 0)}/{run.plan.methods.get('milp', 0)}"
+        f"{run.plan.methods.get('flow', 0)}/{run.plan.methods.get('region', 0)}"
+        f"/{run.plan.methods.get('milp', 0)}"
         if run.method == "plan"
         else ""
     )

@@ -51,6 +51,8 @@ def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Pla
     none", so it is a relaxation: when it leaves no request half served its plan is optimal.
     Otherwise the half-served binômes are repaired by shortest cycles, and the repaired plan
     is kept when it meets a lower bound proving it optimal (`repair_bound`); failing that,
+    the region where the served set is chosen settles it (`region.settle`: its own integer
+    program, then min-cost flows and Benders cuts for the travel); failing that,
     a branch and bound (each node a flow, pruned by the same bound) finds the optimum. Past
     BRANCH_LIMIT flows, or when the weights would not fit in 64 bits, that part goes to
     `solve_exact`'s integer program, told the number served when the flows proved it.
@@ -60,7 +62,7 @@ def solve(demands: list[Demand], supplies: list[Supply], arcs: list[Arc]) -> Pla
     plan = Plan()
     for part in components(demands, supplies, without_lone_binomes(demands, arcs)):
         outcome = branch_and_bound(*part)
-        pairs, method = outcome.pairs, "flow"
+        pairs, method = outcome.pairs, outcome.method
         if pairs is None:
             pairs, method = milp(*part, served=outcome.served), "milp"
         plan.pairs += pairs

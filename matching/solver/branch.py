@@ -6,6 +6,7 @@ import numpy as np
 
 from matching.solver.bound import parity_bound, repair_bound
 from matching.solver.network import Flow, Network, weights
+from matching.solver.region import settle
 
 # Flows per connected part (one min-cost flow at the root, then shortest-path
 # reoptimisations) before the integer program takes over.
@@ -21,6 +22,7 @@ class Outcome:
 
     pairs: list[tuple[int, int]] | None
     served: int | None = None
+    method: str = "flow"  # "region" when `region.settle` proved the pairs
 
 
 def branch_and_bound(demands, supplies, arcs) -> Outcome:
@@ -65,6 +67,11 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
             most = min(most, most_served(int(bound), weighting))
         for plan in (repaired, fixed):
             best = _better(best, plan)
+        if parent is None and (best is None or best.cost > bound):
+            # Not proven at the root: the region where the served set is chosen may prove it.
+            settled = settle(network, node, supplies, arcs, most)
+            if settled is not None:
+                return Outcome(settled.pairs, method="region")
         if best is None or best.cost > bound:
             dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
             flows += spent

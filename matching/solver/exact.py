@@ -6,18 +6,9 @@ from scipy.optimize import milp as highs
 from scipy.sparse import coo_array
 
 
-def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[int, int]]:
-    """Integer program, one level at a time (each optimum becomes a constraint of the next),
-    solved to a zero gap.
-
-    Variables: x[a] ∈ {0, 1} per arc, y[d] ∈ {0, 1} per demand. Constraints: Σ x into d =
-    need[d]·y[d]; Σ x out of s ≤ capacity[s]. Levels: most demands served, then most
-    priority served, then least travel (docs/matching.md).
-
-    `served`, when given, is the number of demands served by the optimum, known beforehand
-    (the flows prove it: `branch.Outcome`): the first level is then this constraint instead of
-    an integer program. HiGHS raises RuntimeError if no plan serves that many.
-    """
+def program(demands, supplies, arcs):
+    """The constraints of the integer program (variables: x per arc, then y per demand) and
+    its three levels' costs (served, priority, travel; milp minimises, hence the signs)."""
     n_arcs, n_demands = len(arcs), len(demands)
     d_index = {d.id: i for i, d in enumerate(demands)}
     s_index = {s.id: i for i, s in enumerate(supplies)}
@@ -46,9 +37,26 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
         np.concatenate([zeros_x, -np.array([d.priority for d in demands], dtype=float)]),
         np.concatenate([np.array([a.travel for a in arcs], dtype=float), zeros_y]),
     ]
+    return constraints, levels
+
+
+def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[int, int]]:
+    """Integer program, one level at a time (each optimum becomes a constraint of the next),
+    solved to a zero gap.
+
+    Variables: x[a] ∈ {0, 1} per arc, y[d] ∈ {0, 1} per demand. Constraints: Σ x into d =
+    need[d]·y[d]; Σ x out of s ≤ capacity[s]. Levels: most demands served, then most
+    priority served, then least travel (docs/matching.md).
+
+    `served`, when given, is the number of demands served by the optimum, known beforehand
+    (the flows prove it: `branch.Outcome`): the first level is then this constraint instead of
+    an integer program. HiGHS raises RuntimeError if no plan serves that many.
+    """
+    constraints, levels = program(demands, supplies, arcs)
+    n_arcs = len(arcs)
     if served is not None:
         constraints.append(LinearConstraint(levels.pop(0)[None, :], -np.inf, -served))
-    integrality = np.ones(n_arcs + n_demands)
+    integrality = np.ones(n_arcs + len(demands))
     bounds = Bounds(0, 1)
     result = None
     for level, cost in enumerate(levels, start=1):
@@ -68,3 +76,53 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
         constraints.append(LinearConstraint(cost[None, :], -np.inf, best))
     chosen = np.flatnonzero(result.x[:n_arcs] > 0.5)
     return [(arcs[i].demand, arcs[i].supply) for i in chosen]
+
+
+def best_sets(
+    demands, supplies, arcs, *, served: int | None = None
+) -> list[LinearConstraint] | None:
+    """The plans with the most served, then the most priority: the constraints of `program`
+    with both optima added as equalities (the first two levels of `milp`). Variables as in
+    `program`.
+
+    `served`, when given, is a number no plan serves more than (`branch.most_served`): when
+    a plan serves that many, the first level is skipped; otherwise it is solved. None when
+    HiGHS fails."""
+    constraints, (count, priority, _) = program(demands, supplies, arcs)
+    n_arcs = len(arcs)
+    integrality = np.ones(n_arcs + len(demands))
+    result = None
+    if served is not None:
+        most = LinearConstraint(count[None, :], -served, -served)
+        result = _highs(priority, [*constraints, most], integrality)
+        if result.status == 0:  # a plan serves `served`: the first level's optimum
+            constraints.append(most)
+        else:
+            result = None
+    if result is None:
+        result = _highs(count, constraints, integrality)
+        if result.status != 0:
+            return None
+        constraints.append(_equal(count, result.fun))
+        result = _highs(priority, constraints, integrality)
+        if result.status != 0:
+            return None
+    constraints.append(_equal(priority, result.fun))
+    return constraints
+
+
+def _equal(cost, optimum: float) -> LinearConstraint:
+    """A level held at its optimum: the least value of `cost` is its value on every plan
+    left, hence an equality."""
+    return LinearConstraint(cost[None, :], round(optimum), round(optimum))
+
+
+def _highs(cost, constraints, integrality):
+    """HiGHS on 0/1 variables, to a zero gap."""
+    return highs(
+        cost,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )

@@ -69,7 +69,7 @@ class Objective:
 @dataclass
 class Plan:
     """The chosen pairs, as (demand id, supply id), with the figures and how each connected
-    part of the problem was solved ("flow" or "milp")."""
+    part of the problem was solved ("flow", "region" or "milp")."""
 
     pairs: list[tuple[int, int]] = field(default_factory=list)
     objective: Objective = field(default_factory=Objective)

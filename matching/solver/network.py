@@ -45,7 +45,7 @@ class Network:
         s_index = {s.id: i for i, s in enumerate(supplies)}
         arc_d = np.fromiter((self.d_index[a.demand] for a in arcs), np.int32, n_a)
         arc_s = np.fromiter((s_index[a.supply] for a in arcs), np.int32, n_a)
-        self.arc_demand = arc_d
+        self.arc_demand, self.arc_supply = arc_d, arc_s
         self.total = sum(s.capacity for s in supplies)
         d_nodes = 2 + np.arange(n_d, dtype=np.int32)
         s_nodes = 2 + n_d + np.arange(n_s, dtype=np.int32)
@@ -88,8 +88,17 @@ class Network:
             supply[2 + i] = -self.demands[i].need
         supply[0] = self.total
         supply[1] = -(self.total + supply[2:].sum())
+        costs = self.costs
+        if none or full:
+            # Their arcs to the sink carry nothing (no unit reaches them, or their need is a
+            # fixed demand): their rewards are left out, which spares OR-Tools' cost scaling
+            # their magnitude, 10¹⁴ (three times faster on the nation's giant part once every
+            # request is fixed, as `region.settle` does).
+            fixed = np.fromiter((self.d_index[r] for r in none | full), np.int64)
+            costs = costs.copy()
+            costs[self.first_sink_arc + fixed] = 0
         graph = min_cost_flow.SimpleMinCostFlow()
-        graph.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, capacities, self.costs)
+        graph.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, capacities, costs)
         graph.set_nodes_supplies(np.arange(self.nodes, dtype=np.int32), supply)
         if graph.solve() != graph.OPTIMAL:
             return None

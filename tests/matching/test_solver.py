@@ -12,6 +12,8 @@ from matching.solver import (
     Supply,
     bound,
     branch,
+    exact,
+    region,
     request_priority,
     solve,
     solve_exact,
@@ -135,7 +137,7 @@ def test_three_binomes_competing_for_two_volunteers_get_the_right_one_served():
 
     assert sorted(plan.pairs) == [(5, 10), (5, 20)]
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
-    assert plan.methods == {"flow": 1}
+    assert plan.methods == {"region": 1}  # the root's bounds leave it open, its region closes it
 
 
 def test_past_the_branch_limit_the_integer_program_gives_the_same_plan(monkeypatch):
@@ -146,6 +148,7 @@ def test_past_the_branch_limit_the_integer_program_gives_the_same_plan(monkeypat
         *(Arc(5, 10, 30), Arc(5, 20, 30), Arc(6, 20, 40), Arc(8, 20, 90)),
     ]
     monkeypatch.setattr(branch, "BRANCH_LIMIT", 2)  # the root flow and its repair
+    monkeypatch.setattr(branch, "settle", lambda *_: None)  # the region would settle it
 
     plan = solve(demands, supplies, arcs)
 
@@ -201,6 +204,7 @@ def test_past_the_branch_limit_the_number_served_proved_by_the_flows_is_right(mo
     # The integer program is then told how many requests the optimum serves (its first level
     # skipped): that number must be the exact optimum's, and the plan the exact plan.
     monkeypatch.setattr(branch, "BRANCH_LIMIT", 4)
+    monkeypatch.setattr(branch, "settle", lambda *_: None)  # the region would settle them
     rng = random.Random(5)
     told = 0
     for _ in range(300):
@@ -370,6 +374,7 @@ def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch
         return reoptimised(self, flow, **change)
 
     monkeypatch.setattr(Network, "reoptimised", counted)
+    monkeypatch.setattr(branch, "settle", lambda *_: None)  # the region would settle them
     demands, supplies, arcs = [], [], []
     for shift in (0, 1000):  # the same part twice, far apart: two connected parts
         demands += [Demand(shift + d, need, priority) for d, need, priority in BRANCHING[0]]
@@ -381,3 +386,72 @@ def test_two_parts_that_each_need_branching_are_both_solved_by_flows(monkeypatch
     assert plan.objective == solve_exact(demands, supplies, arcs).objective
     assert plan.methods == {"flow": 2}
     assert len(calls) >= 2 * 4  # each part branched, then reoptimised its children
+
+
+def test_the_root_region_settles_a_part_that_needs_branching_without_it(monkeypatch):
+    reoptimised = []
+    monkeypatch.setattr(Network, "reoptimised", lambda *a, **k: reoptimised.append(k))
+    demands = [Demand(d, need, priority) for d, need, priority in BRANCHING[0]]
+    supplies = [Supply(s, capacity) for s, capacity in BRANCHING[1]]
+    arcs = [Arc(d, s, km, pref) for d, s, km, pref in BRANCHING[2]]
+
+    plan = solve(demands, supplies, arcs)
+
+    assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    assert plan.methods == {"region": 1}
+    assert reoptimised == []
+
+
+def test_the_region_holds_the_requests_that_compete_and_not_one_served_apart():
+    # Requests 1 and 2 want Anna (10) alone; request 3 has Bruno (20) and could have Anna too,
+    # but no exchange through her serves more: only 1, 2 and Anna are in the region.
+    demands = [Demand(1), Demand(2), Demand(3)]
+    supplies = [Supply(10), Supply(20)]
+    arcs = [Arc(1, 10, 10), Arc(2, 10, 20), Arc(3, 20, 10), Arc(3, 10, 50)]
+    network = Network(demands, supplies, arcs, weights(demands, supplies, arcs))
+
+    inside, volunteers, candidates = region.deficient_region(
+        network, network.solve(), supplies, arcs
+    )
+
+    assert [d.id for d in inside] == [1, 2]
+    assert volunteers == [Supply(10)]
+    assert candidates == arcs[:2]
+
+
+def test_on_300_random_instances_the_region_gives_the_exact_plan_after_several_cuts(monkeypatch):
+    # Benders rounds: the region's program proposes a served set, a min-cost flow prices it
+    # and adds its cut. Several rounds happen when the first set proposed is not the least
+    # travel.
+    slopes = region._travel_and_slopes
+    rounds = []
+
+    def counted(*args):
+        rounds[-1] += 1
+        return slopes(*args)
+
+    monkeypatch.setattr(region, "_travel_and_slopes", counted)
+    rng = random.Random(2024)
+    for _ in range(300):
+        demands, supplies, arcs = _random_instance(rng)
+        rounds.append(0)
+
+        plan = solve(demands, supplies, arcs)
+
+        assert plan.objective == solve_exact(demands, supplies, arcs).objective
+    # One cut from the root flow, then one per round.
+    assert sum(1 for r in rounds if r > 0) == 25  # instances settled by their region
+    assert sum(1 for r in rounds if r > 2) == 16  # after more than one round (up to 8)
+
+
+@pytest.mark.parametrize("served", [None, 1, 2])
+def test_the_best_sets_serve_the_most_then_the_highest_priority_whatever_the_hint(served):
+    # Anna (10) can take one of requests 1 and 2: one is served, the REP one (104). A hint of 2
+    # served is too many (no plan serves 2): the first level is then solved after all.
+    demands = [Demand(1, 1, 3), Demand(2, 1, 104)]
+    arcs = [Arc(1, 10, 10), Arc(2, 10, 20)]
+
+    constraints = exact.best_sets(demands, [Supply(10)], arcs, served=served)
+
+    count, priority = constraints[-2:]
+    assert (count.lb, count.ub) == (-1, -1) and (priority.lb, priority.ub) == (-104, -104)
