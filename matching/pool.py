@@ -125,7 +125,7 @@ def build_arcs(
     with a k-d tree on the sphere, so the cost grows with the pairs in range, not with
     requests × volunteers. The checks are those of `pair_problems` and `preference`, done on
     arrays over the pairs in range (one by one they took 0.9 s at the nation's 430,000);
-    tests/matching/test_rules.py holds both to the same rules.
+    tests/matching/test_arcs.py holds both to the same rules.
     """
     volunteers = [v for v in volunteers if v.capacity > 0]
     if not requests or not volunteers:
