@@ -70,7 +70,9 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
         if parent is None and (best is None or best.cost > bound):
             # Not proven at the root: the region where the served set is chosen may prove it.
             settled = settle(network, node, supplies, arcs, most)
-            if settled is not None:
+            # A plan proven optimal costs no more than any plan found: if not, the region's
+            # argument failed somewhere, and the search goes on without it.
+            if settled is not None and (best is None or settled.cost <= best.cost):
                 return Outcome(settled.pairs, method="region")
         if best is None or best.cost > bound:
             dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)

@@ -97,13 +97,15 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
         )
         if result.status != 0:
             return None
-        # Travel is an integer: a dual bound above best − 1 proves the best plan found.
-        if best is not None and result.mip_dual_bound > best[0] - 1:
+        # Travel is an integer: a bound above best − 1 proves the best plan found. Half a
+        # unit of margin, so that HiGHS's tolerances (about 10⁻⁶ relative, on travels of
+        # 10⁶) can never turn a bound of exactly best − 1 into a proof.
+        if best is not None and result.mip_dual_bound >= best[0] - 0.5:
             return best[1]
         served = result.x[len(region_arcs) : columns] > 0.5
         none = frozenset(i for i, y in zip(ids, served, strict=True) if not y)
         plan = network.solve(none=none, full=frozenset(network.reward) - none)
-        if plan is None or plan.half:
+        if plan is None:
             return None  # T's problem said S was possible: the argument does not hold
         travel = cut(plan)
         if best is None or travel < best[0]:
@@ -133,8 +135,8 @@ def deficient_region(network: Network, flow: Flow, supplies, arcs):
         return None
     load = np.bincount(arc_s, weights=x, minlength=len(supplies))
     capacity = np.array([s.capacity for s in supplies])
-    if (load[in_s] < capacity[in_s]).any() or (in_s[arc_s] & ~in_r[arc_d] & (x > 0)).any():
-        return None
+    if (load[in_s] < capacity[in_s]).any():
+        return None  # an unsaturated volunteer in T: `flow` is not the optimum it should be
     demands = [d for d, inside in zip(network.demands, in_r, strict=True) if inside]
     region_supplies = [s for s, inside in zip(supplies, in_s, strict=True) if inside]
     region_arcs = [arcs[i] for i in np.flatnonzero(in_r[arc_d] & in_s[arc_s])]
