@@ -67,14 +67,14 @@ def branch_and_bound(demands, supplies, arcs) -> Outcome:
             most = min(most, most_served(int(bound), weighting))
         for plan in (repaired, fixed):
             best = _better(best, plan)
-        if parent is None and (best is None or best.cost > bound):
-            # Not proven at the root: the region where the served set is chosen may prove it.
-            settled = settle(network, node, supplies, arcs, most)
-            # A plan proven optimal costs no more than any plan found: if not, the region's
-            # argument failed somewhere, and the search goes on without it.
-            if settled is not None and (best is None or settled.cost <= best.cost):
-                return Outcome(settled.pairs, method="region")
         if best is None or best.cost > bound:
+            if parent is None:
+                # Not proven at the root: the region where the served set is chosen may prove
+                # it. A plan proven optimal costs no more than any plan found: if not, the
+                # region's argument failed somewhere, and the search goes on without it.
+                settled = settle(network, node, supplies, arcs, most)
+                if settled is not None and (best is None or settled.cost <= best.cost):
+                    return Outcome(settled.pairs, method="region")
             dived, spent = _dive(network, node, complete, BRANCH_LIMIT - flows)
             flows += spent
             best = _better(best, dived)
@@ -104,7 +104,7 @@ def most_served(bound: int, weighting: tuple[int, int]) -> int:
 def _served(network: Network, flow: Flow) -> float:
     """The requests `flow` serves, a binôme with one accompanist counting half."""
     units = flow.flows[network.first_sink_arc : network.first_sink_arc + len(network.demands)]
-    return float(np.sum(units / np.array([d.need for d in network.demands])))
+    return float(np.sum(units / network.need))
 
 
 def _better(best: Flow | None, flow: Flow | None) -> Flow | None:

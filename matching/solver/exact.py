@@ -5,6 +5,8 @@ from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as highs
 from scipy.sparse import coo_array
 
+BINARY = Bounds(0, 1)
+
 
 def program(demands, supplies, arcs):
     """The constraints of the integer program (variables: x per arc, then y per demand) and
@@ -57,19 +59,12 @@ def milp(demands, supplies, arcs, *, served: int | None = None) -> list[tuple[in
     if served is not None:
         constraints.append(LinearConstraint(levels.pop(0)[None, :], -np.inf, -served))
     integrality = np.ones(n_arcs + len(demands))
-    bounds = Bounds(0, 1)
     result = None
     for level, cost in enumerate(levels, start=1):
         # The travel level, the others fixed, without HiGHS's presolve: at the nation's giant
         # part (seeds 2 and 5) it took 39 and 67 s with it, 17 and 22 s without, for the same
         # optimum; the levels before are as fast either way (docs/matching.md).
-        result = highs(
-            cost,
-            constraints=constraints,
-            integrality=integrality,
-            bounds=bounds,
-            options={"mip_rel_gap": 0, "presolve": level < len(levels)},
-        )
+        result = solve_highs(cost, constraints, integrality, presolve=level < len(levels))
         if result.status != 0:
             raise RuntimeError(f"HiGHS failed: {result.message}")
         best = round(result.fun)
@@ -94,17 +89,17 @@ def best_sets(
     result = None
     if served is not None:
         most = LinearConstraint(count[None, :], -served, -served)
-        result = _highs(priority, [*constraints, most], integrality)
+        result = solve_highs(priority, [*constraints, most], integrality)
         if result.status == 0:  # a plan serves `served`: the first level's optimum
             constraints.append(most)
         else:
             result = None
     if result is None:
-        result = _highs(count, constraints, integrality)
+        result = solve_highs(count, constraints, integrality)
         if result.status != 0:
             return None
         constraints.append(_equal(count, result.fun))
-        result = _highs(priority, constraints, integrality)
+        result = solve_highs(priority, constraints, integrality)
         if result.status != 0:
             return None
     constraints.append(_equal(priority, result.fun))
@@ -117,12 +112,14 @@ def _equal(cost, optimum: float) -> LinearConstraint:
     return LinearConstraint(cost[None, :], round(optimum), round(optimum))
 
 
-def _highs(cost, constraints, integrality):
-    """HiGHS on 0/1 variables, to a zero gap."""
+def solve_highs(cost, constraints, integrality, *, bounds=BINARY, presolve=True):
+    """HiGHS (scipy's `milp`) minimising `cost` under `constraints`, to a zero gap; the
+    variables 0/1 unless `bounds` say otherwise, integral where `integrality` is 1. Returns
+    scipy's OptimizeResult (status 0 when solved)."""
     return highs(
         cost,
         constraints=constraints,
         integrality=integrality,
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0},
+        bounds=bounds,
+        options={"mip_rel_gap": 0, "presolve": presolve},
     )

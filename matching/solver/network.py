@@ -38,6 +38,7 @@ class Network:
     def __init__(self, demands, supplies, arcs, weights):
         w_served, w_priority = weights
         self.demands, self.arcs = demands, arcs
+        self.need = np.array([d.need for d in demands], np.int64)  # by demand index
         self.reward = {d.id: w_served + w_priority * d.priority for d in demands}
         self.d_index = {d.id: i for i, d in enumerate(demands)}
         n_d, n_s, n_a = len(demands), len(supplies), len(arcs)
@@ -55,7 +56,7 @@ class Network:
             [
                 [s.capacity for s in supplies],
                 np.ones(n_a),
-                [d.need for d in demands],
+                self.need,
                 [self.total],
             ]
         ).astype(np.int64)

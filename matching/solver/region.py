@@ -32,10 +32,9 @@ rounds close seeds 2 and 5 of the nation.
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint
-from scipy.optimize import milp as highs
 from scipy.sparse import csr_array, hstack
 
-from matching.solver.exact import best_sets
+from matching.solver.exact import best_sets, solve_highs
 from matching.solver.model import Arc, Supply
 from matching.solver.network import Flow, Network, potentials
 
@@ -70,7 +69,7 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
     ]
     ids = [d.id for d in demands]
     nodes = np.array([network.d_index[i] for i in ids])
-    need = np.array([d.need for d in demands])
+    need = network.need[nodes]
 
     def cut(plan: Flow) -> int:
         """Adds the cut of `plan` to the master, θ − w·y ≥ travel − slopes·units; returns
@@ -85,15 +84,14 @@ def settle(network: Network, flow: Flow, supplies, arcs, most: int | None = None
     cut(flow)
     best = None
     for _ in range(ROUNDS):
-        result = highs(
+        result = solve_highs(
             np.concatenate([np.zeros(columns), [1.0]]),
-            constraints=master,
-            integrality=np.concatenate([np.ones(columns), [0]]),
+            master,
+            np.concatenate([np.ones(columns), [0]]),
             bounds=Bounds(
                 np.concatenate([np.zeros(columns), [-np.inf]]),
                 np.concatenate([np.ones(columns), [np.inf]]),
             ),
-            options={"mip_rel_gap": 0},
         )
         if result.status != 0:
             return None
@@ -120,7 +118,7 @@ def deficient_region(network: Network, flow: Flow, supplies, arcs):
     n_d = len(network.demands)
     x = flow.flows[network.first_arc : network.first_sink_arc]
     units = flow.flows[network.first_sink_arc : network.first_sink_arc + n_d]
-    need = np.array([d.need for d in network.demands])
+    need = network.need
     arc_d, arc_s = network.arc_demand, network.arc_supply
     in_r, in_s = units < need, np.zeros(len(supplies), bool)
     while True:  # residual reachability, backwards from the requests not fully served
